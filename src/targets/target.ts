@@ -39,3 +39,17 @@ export interface AllocatorTarget {
   /** Release what the target holds (a child process, say). */
   close?(): void;
 }
+
+/**
+ * The target itself failed: it crashed, hung past its timeout, answered garbage or could not be
+ * started. Thrown by `execute`; the runner reports it as a finding against the target.
+ */
+export class TargetFault extends Error {
+  constructor(
+    readonly fault: 'crash' | 'timeout' | 'protocol' | 'start',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TargetFault';
+  }
+}

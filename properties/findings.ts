@@ -1,0 +1,169 @@
+// The catalogue of known findings: each defect of the seed the property suite has found, with a
+// stable id, its root cause, the seed lines responsible, its severity for a kernel, the fix the
+// Rust seed needs, and a trigger — the situation that exposes it, judged from the step and the
+// model's state. Triggers name a failure (the finding whose trigger fires at the first diverging
+// step) and let a campaign set a finding aside to search for the defects behind it. A failure that
+// no trigger explains is reported as a new finding.
+import type { FrameModel } from '../models/index.js';
+import type { Region } from '../src/targets/step.js';
+import type { ConcreteStep } from '../src/targets/target.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+export interface KnownFinding {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** The root cause in one sentence. */
+  readonly rootCause: string;
+  /** The seed lines responsible, quoted. */
+  readonly seedLines: readonly string[];
+  /** What the Rust seed should change, in one sentence. */
+  readonly fix: string;
+  /** Does this step, sent to an allocator in the model's state, expose the defect? */
+  triggeredBy(step: ConcreteStep, model: FrameModel): boolean;
+}
+
+const PAGE = 4096n;
+const U64_MAX = (1n << 64n) - 1n;
+const PHYS_ADDR_LIMIT = 1n << 52n;
+const KERNEL_RESERVATION = 16n << 20n;
+
+const mapOf = (step: ConcreteStep): readonly Region[] =>
+  step.op === 'init' || step.op === 'boot_init' ? step.map : [];
+const usableRegions = (step: ConcreteStep): Region[] => mapOf(step).filter((region) => region.kind === 'Usable');
+
+/** Frames [first, last) that lie wholly inside a region, in exact arithmetic, clipped to capacity. */
+function completeFrames(region: Region, maxFrames: number): [bigint, bigint] {
+  const end = region.base + region.length;
+  const first = (region.base + PAGE - 1n) / PAGE;
+  const last = (end > U64_MAX ? U64_MAX + 1n : end) / PAGE;
+  const cap = BigInt(maxFrames);
+  return [first < cap ? first : cap, last < cap ? last : cap];
+}
+
+/** Frames [first, last) that a region touches at all, clipped to capacity. */
+function touchedFrames(region: Region, maxFrames: number): [bigint, bigint] {
+  const end = region.base + region.length;
+  const cap = BigInt(maxFrames);
+  const first = region.base / PAGE;
+  const last = region.length === 0n ? first : (end + PAGE - 1n) / PAGE;
+  return [first < cap ? first : cap, last < cap ? last : cap];
+}
+
+const overlap = ([a0, a1]: [bigint, bigint], [b0, b1]: [bigint, bigint]): boolean => a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1;
+
+/** Reservations a step makes, as (start, size) pairs: reserve_* directly, boot_init through the global init. */
+function reservations(step: ConcreteStep): [bigint, bigint][] {
+  if (step.op === 'reserve_kernel' || step.op === 'reserve_range') return [[step.start, step.size]];
+  if (step.op === 'boot_init') return [[step.kernelPhysicalBase, KERNEL_RESERVATION], [0n, 1n << 20n]];
+  return [];
+}
+
+const frameOf = (step: ConcreteStep): number | bigint | undefined => {
+  if ('frame' in step) return step.frame.number;
+  if (step.op === 'allocate_frame_at' && step.addr < PHYS_ADDR_LIMIT) return step.addr / PAGE;
+  return undefined;
+};
+
+function frameIs(step: ConcreteStep, model: FrameModel, ops: readonly ConcreteStep['op'][], statuses: readonly string[]): boolean {
+  if (!model.initialized || !ops.includes(step.op)) return false;
+  const frame = frameOf(step);
+  return frame !== undefined && frame < model.maxFrames && statuses.includes(model.statusOf(Number(frame)));
+}
+
+export const KNOWN_FINDINGS: readonly KnownFinding[] = [
+  {
+    id: 'init-double-counts-overlapping-usable-regions',
+    title: 'init counts a frame once per usable region that contains it',
+    severity: 'medium',
+    rootCause: 'init adds to total_frames and free_frames for every frame of every usable region, whether or not an earlier region already freed it.',
+    seedLines: ['self.mark_free(frame_num);', 'self.total_frames += 1;', 'self.free_frames += 1;'],
+    fix: 'In init, count a frame only when mark_free turns it from used to free (check is_allocated first).',
+    triggeredBy: (step, model) => {
+      const ranges = usableRegions(step).map((region) => completeFrames(region, model.maxFrames));
+      return ranges.some((a, i) => ranges.slice(i + 1).some((b) => overlap(a, b)));
+    },
+  },
+  {
+    id: 'init-frees-frames-of-reserved-regions',
+    title: 'a usable entry frees frames that a reserved entry of the same map covers',
+    severity: 'critical',
+    rootCause: 'init frees every usable region and never re-marks the non-usable ones, so where entries overlap the usable one wins and firmware or MMIO frames are handed out.',
+    seedLines: ['if region.region_type == MemoryRegionType::Usable {', 'self.mark_free(frame_num);'],
+    fix: 'After freeing the usable regions, mark every frame touched by a non-usable region as used again (rounding outwards).',
+    triggeredBy: (step, model) => {
+      const map = mapOf(step);
+      const reserved = map.filter((region) => region.kind !== 'Usable').map((region) => touchedFrames(region, model.maxFrames));
+      return usableRegions(step).some((region) => reserved.some((frames) => overlap(completeFrames(region, model.maxFrames), frames)));
+    },
+  },
+  {
+    id: 'phys-addr-masking-aliases-high-addresses',
+    title: 'addresses above 52 bits are masked onto low frames',
+    severity: 'critical',
+    rootCause: 'PhysAddr::new silently drops address bits above 52, so a region, reservation or requested address beyond physical memory lands on a low frame (or loses its end).',
+    seedLines: ['Self(addr & 0x000F_FFFF_FFFF_FFFF)', 'let start_frame = Frame::containing_address(PhysAddr::new(region.base));', 'let end_frame = Frame::containing_address(PhysAddr::new(end_addr));'],
+    fix: 'Refuse (or clip) addresses at or above 2^52 instead of masking them: skip such regions in init and return InvalidFrame from allocate_frame_at.',
+    triggeredBy: (step) =>
+      usableRegions(step).some((region) => region.base >= PHYS_ADDR_LIMIT || (region.base + region.length > PHYS_ADDR_LIMIT && region.base + region.length <= U64_MAX)) ||
+      reservations(step).some(([start]) => start >= PHYS_ADDR_LIMIT) ||
+      (step.op === 'allocate_frame_at' && step.addr >= PHYS_ADDR_LIMIT),
+  },
+  {
+    id: 'init-region-end-overflows',
+    title: 'a usable region ending past 2^64 panics (debug) or is dropped (release)',
+    severity: 'high',
+    rootCause: 'init computes region.base + region.length in u64 without checking, which panics in a debug build and wraps to a tiny end address in a release build.',
+    seedLines: ['let end_addr = region.base + region.length;'],
+    fix: 'Compute the end with region.base.saturating_add(region.length).',
+    triggeredBy: (step) => usableRegions(step).some((region) => region.base + region.length > U64_MAX),
+  },
+  {
+    id: 'deallocate-frees-frames-not-handed-out',
+    title: 'deallocate frees reserved and never-usable frames into the free pool',
+    severity: 'critical',
+    rootCause: 'deallocate frees any frame whose bit is set, and the bitmap cannot tell a handed-out frame from a reserved or never-usable one.',
+    seedLines: ['if !self.is_allocated(frame_num) {', 'self.mark_free(frame_num);', 'self.free_frames += 1;'],
+    fix: 'Track reserved and never-usable frames apart from handed-out ones (a second bitmap) and refuse to free them.',
+    triggeredBy: (step, model) => frameIs(step, model, ['deallocate', 'deallocate_frame'], ['reserved', 'never-usable']),
+  },
+  {
+    id: 'reserve-misses-last-frame-of-unaligned-range',
+    title: 'reserving from an unaligned start leaves the last frame of the range free',
+    severity: 'high',
+    rootCause: 'reserve_kernel reserves ceil(size / PAGE_SIZE) frames from the frame containing start, which is one frame short whenever the range starts inside a frame and crosses one more boundary.',
+    seedLines: ['let start_frame = kernel_start.containing_frame().number();', 'let num_frames = (kernel_size + PAGE_SIZE - 1) / PAGE_SIZE;'],
+    fix: 'Reserve from align_down(start) to align_up(start + size) instead of counting frames from the size alone.',
+    triggeredBy: (step) =>
+      reservations(step).some(([start, size]) => {
+        if (start >= PHYS_ADDR_LIMIT || size > U64_MAX - PAGE + 1n) return false;
+        const spanned = (start % PAGE + size + PAGE - 1n) / PAGE;
+        return spanned > (size + PAGE - 1n) / PAGE;
+      }),
+  },
+  {
+    id: 'reserve-size-rounding-overflows',
+    title: 'reserving a size within a page of 2^64 panics (debug) or reserves nothing (release)',
+    severity: 'high',
+    rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, which overflows for sizes above 2^64 - PAGE_SIZE.',
+    seedLines: ['let num_frames = (kernel_size + PAGE_SIZE - 1) / PAGE_SIZE;'],
+    fix: 'Round up without overflow: kernel_size / PAGE_SIZE + (kernel_size % PAGE_SIZE != 0) as usize, or saturate the end address.',
+    triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
+  },
+  {
+    id: 'allocate-specific-reports-frame-in-use-outside-usable-memory',
+    title: 'allocate_specific answers FrameInUse for a frame outside usable memory',
+    severity: 'low',
+    rootCause: 'allocate_specific only range-checks against MAX_FRAMES, and a never-usable frame below it looks like any used bit, so the caller is told FrameInUse where the error docs promise InvalidFrame.',
+    seedLines: ['if frame_num >= MAX_FRAMES {', 'return Err(FrameAllocatorError::FrameInUse);'],
+    fix: 'Return InvalidFrame for frames outside the usable regions (keep the usable set, or a second bitmap).',
+    triggeredBy: (step, model) => frameIs(step, model, ['allocate_specific', 'allocate_frame_at'], ['never-usable']),
+  },
+];
+
+export const findingById = (id: string): KnownFinding | undefined => KNOWN_FINDINGS.find((finding) => finding.id === id);
+
+/** The known finding a step triggers, if any: how a failure at that step is named. */
+export const classify = (step: ConcreteStep, model: FrameModel): KnownFinding | undefined =>
+  KNOWN_FINDINGS.find((finding) => finding.triggeredBy(step, model));

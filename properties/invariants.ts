@@ -1,0 +1,112 @@
+// The invariants, each a named property, checked after every step (and the whole bitmap once at the
+// end of a run). Per-step checks look only at what the step touched — its result, the counters and
+// one frame's bit — so that full-scale runs cost the allocator's own work, not the harness's.
+import type { FrameModel, FrameStatus } from '../models/index.js';
+import type { ConcreteStep, FrameRange, StepReport } from '../src/targets/target.js';
+import { FRAME_RETURNING_OPS, formatOutcome } from '../src/targets/step-format.js';
+import { touchedFrame } from '../src/targets/touched-frame.js';
+
+export const INVARIANTS = {
+  'never-panics': 'no call of the public API panics',
+  'no-frame-handed-out-twice': 'a frame that is handed out is not handed out again before it is freed',
+  'reserved-frames-never-handed-out': 'reserved, never-usable and out-of-range frames are never handed out',
+  'result-matches-model': 'every result and error is the one the documentation promises',
+  'frame-state-matches-model': 'the bitmap bit of the frame a step touched says what the model says',
+  'counters-match-model': 'free_count and total_count equal the model\'s',
+  'free-within-total': 'free_count never exceeds total_count',
+  'statistics-follow-counters': 'free_memory, total_memory and memory_stats are the counters times PAGE_SIZE',
+  'bitmap-matches-model': 'at the end of a run, the bitmap\'s free frames are exactly the model\'s free frames',
+} as const;
+
+export type InvariantId = keyof typeof INVARIANTS;
+
+export interface Violation {
+  readonly property: InvariantId;
+  readonly message: string;
+}
+
+const PAGE_SIZE = 4096;
+const NEVER_HANDED_OUT: ReadonlySet<FrameStatus> = new Set(['reserved', 'never-usable', 'beyond-capacity']);
+
+const violation = (property: InvariantId, message: string): Violation => ({ property, message });
+
+/** Frame handed out by this step, if it handed one out. */
+function handedOutFrame(step: ConcreteStep, report: StepReport): number | undefined {
+  if (report.outcome.kind !== 'ok') return undefined;
+  if (FRAME_RETURNING_OPS.has(step.op)) return report.outcome.value as number;
+  if (step.op === 'allocate_specific') return Number(step.frame.number);
+  return undefined;
+}
+
+/** Checks against the model as it was before the step: what the step returned. */
+export function checkResult(step: ConcreteStep, report: StepReport, model: FrameModel): Violation | undefined {
+  const { outcome } = report;
+  if (outcome.kind === 'panic') return violation('never-panics', `panicked: ${outcome.message}`);
+  const frame = handedOutFrame(step, report);
+  if (frame !== undefined) {
+    const status: FrameStatus = frame < model.maxFrames ? model.statusOf(frame) : 'beyond-capacity';
+    if (status === 'handed-out') return violation('no-frame-handed-out-twice', `handed out Frame(${frame}), which is already handed out`);
+    if (NEVER_HANDED_OUT.has(status)) return violation('reserved-frames-never-handed-out', `handed out Frame(${frame}), which is ${status}`);
+  }
+  if (!model.accepts(step, outcome)) {
+    return violation('result-matches-model', `returned ${formatOutcome(outcome, step.op)}, promised ${model.describeExpectation(step)}`);
+  }
+  return undefined;
+}
+
+/** Checks against the model once it has taken the step: the allocator's bookkeeping. */
+export function checkState(step: ConcreteStep, report: StepReport, model: FrameModel): Violation | undefined {
+  const frame = touchedFrame(step, report.outcome, model.maxFrames);
+  if (frame !== undefined && report.frameUsed !== undefined) {
+    const status = model.statusOf(frame);
+    if (report.frameUsed !== (status !== 'free')) {
+      return violation('frame-state-matches-model', `the bitmap marks Frame(${frame}) ${report.frameUsed ? 'used' : 'free'}; it is ${status}`);
+    }
+  }
+  const free = model.freeCount();
+  const total = model.totalCount();
+  if (report.free !== free || report.total !== total) {
+    return violation('counters-match-model', `free_count ${report.free}, total_count ${report.total}; promised ${free} and ${total}`);
+  }
+  if (report.free > report.total) return violation('free-within-total', `free_count ${report.free} > total_count ${report.total}`);
+  return checkStatistics(step, report);
+}
+
+function checkStatistics(step: ConcreteStep, report: StepReport): Violation | undefined {
+  const { outcome } = report;
+  if (outcome.kind !== 'ok') return undefined;
+  const expected = {
+    free_count: report.free,
+    total_count: report.total,
+    free_memory: report.free * PAGE_SIZE,
+    total_memory: report.total * PAGE_SIZE,
+  } as const;
+  if (step.op === 'memory_stats') {
+    const [free, total] = outcome.value as readonly [number, number];
+    if (free === expected.free_memory && total === expected.total_memory) return undefined;
+    return violation('statistics-follow-counters', `memory_stats() = (${free}, ${total}) with free_count ${report.free}, total_count ${report.total}`);
+  }
+  if (step.op in expected && outcome.value !== expected[step.op as keyof typeof expected]) {
+    return violation('statistics-follow-counters', `${step.op}() = ${String(outcome.value)} with free_count ${report.free}, total_count ${report.total}`);
+  }
+  return undefined;
+}
+
+/**
+ * End of run: the whole bitmap against the model. With the counters checked against the model at
+ * every step, this also shows that the bitmap agrees with the allocator's own counters.
+ */
+export function checkBitmap(freeRanges: readonly FrameRange[], model: FrameModel): Violation | undefined {
+  const expected = model.freeFrames().ranges();
+  if (sameRanges(freeRanges, expected)) return undefined;
+  return violation('bitmap-matches-model', `the bitmap's free frames are ${formatRanges(freeRanges)}; promised ${formatRanges(expected)}`);
+}
+
+function sameRanges(a: readonly FrameRange[], b: readonly FrameRange[]): boolean {
+  return a.length === b.length && a.every(([start, end], i) => b[i]?.[0] === start && b[i]?.[1] === end);
+}
+
+export function formatRanges(ranges: readonly FrameRange[], limit = 6): string {
+  const shown = ranges.slice(0, limit).map(([start, end]) => (end - start === 1 ? `${start}` : `${start}..${end}`));
+  return `{${shown.join(', ')}${ranges.length > limit ? `, … (${ranges.length} runs)` : ''}}`;
+}

@@ -1,0 +1,152 @@
+// One search of one scope: fast-check generates runs until one breaks an invariant, then shrinks it.
+// Two things fast-check does not do are done here: statistics and scenario labels are gathered over
+// the generated runs (not the shrink attempts), and shrinking stays on the defect first found — a
+// shrink step that fails for another reason counts as passing, so a counterexample of one finding
+// never slips into a smaller counterexample of another.
+import fc from 'fast-check';
+import type { FrameModel, FrameStatus } from '../../models/index.js';
+import { generatedRun, type GeneratedRun } from '../../properties/commands/index.js';
+import { classify, type KnownFinding } from '../../properties/findings.js';
+import type { Label } from '../../properties/labels.js';
+import type { Scope } from '../../properties/scope.js';
+import type { AllocatorTarget, ConcreteStep, FrameRange } from '../targets/target.js';
+import type { Step } from '../targets/step.js';
+import { runGenerated, runSteps, type RunConfig, type RunResult, type RunViolation, type StepRecord } from './lockstep.js';
+import { minimizeSteps } from './minimize.js';
+
+export interface SearchConfig {
+  readonly scope: Scope;
+  readonly target: AllocatorTarget;
+  readonly newModel: () => FrameModel;
+  readonly setAside: readonly KnownFinding[];
+  readonly seed: number;
+  readonly numRuns: number;
+  /** Stop generating after this long (the runs so far still count). */
+  readonly timeLimitMs?: number;
+  /** fast-check's replay path of a failure found earlier with the same seed. */
+  readonly path?: string;
+}
+
+export interface SearchStats {
+  runs: number;
+  steps: number;
+  skipped: number;
+  setAside: number;
+  /** Runs that reached each scenario. */
+  readonly labelRuns: Map<Label, number>;
+}
+
+export interface FoundFailure {
+  /** A known finding's id, or `new:<property>:<op>` for a failure no known finding explains. */
+  readonly findingId: string;
+  readonly violation: RunViolation;
+  readonly seed: number;
+  readonly path: string;
+  readonly shrinks: number;
+  /** The shrunk run, step by step, up to and including the first diverging step. */
+  readonly trace: readonly StepRecord[];
+  /** The frame map right after the first diverging step, for the report's picture. */
+  readonly frameMap: FrameMapSnapshot;
+}
+
+/** Frame statuses as runs [start, end) of one status, the way a report draws the frame map. */
+export interface FrameMapSnapshot {
+  readonly maxFrames: number;
+  /** The model's view: every frame below capacity in exactly one run. */
+  readonly model: readonly { readonly start: number; readonly end: number; readonly status: FrameStatus }[];
+  /** The allocator's bitmap: its free frames. */
+  readonly allocatorFree: readonly FrameRange[];
+  /** The frame the diverging step touched, if it names one. */
+  readonly frame?: number;
+}
+
+export interface SearchResult {
+  readonly stats: SearchStats;
+  readonly failure?: FoundFailure;
+  /** The time limit stopped generation before numRuns runs. */
+  readonly interrupted: boolean;
+}
+
+/** The name of the defect a failing run shows: the known finding triggered at its first diverging step. */
+export function nameFailure(result: RunResult, newModel: () => FrameModel): string {
+  const violation = result.violation;
+  if (violation === undefined) throw new Error('nameFailure() of a passing run');
+  if (violation.stepIndex === null) return `new:${violation.property}`;
+  const model = replayModel(result, violation.stepIndex, newModel);
+  const step = result.executedSteps[violation.stepIndex]?.concrete;
+  if (step === undefined) throw new Error(`no step ${violation.stepIndex} in the run`);
+  if (violation.property === 'target-responds') return `target-fault:${step.op}`;
+  return classify(step, model)?.id ?? `new:${violation.property}:${step.op}`;
+}
+
+/** The model as it was before step `index` of a run (its own expectations never looked at). */
+function replayModel(result: RunResult, index: number, newModel: () => FrameModel): FrameModel {
+  const model = newModel();
+  for (const { concrete, outcome } of result.executedSteps.slice(0, index)) model.apply(concrete, outcome);
+  return model;
+}
+
+export function search(config: SearchConfig): SearchResult {
+  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside: config.setAside, trace: false };
+  const stats: SearchStats = { runs: 0, steps: 0, skipped: 0, setAside: 0, labelRuns: new Map() };
+  let shrinkingFinding: string | undefined;
+
+  const property = fc.property(generatedRun(config.scope), (run) => {
+    const result = runGenerated(runConfig, run);
+    if (shrinkingFinding === undefined) tally(stats, result);
+    if (result.violation === undefined) return true;
+    const findingId = nameFailure(result, config.newModel);
+    if (shrinkingFinding === undefined) shrinkingFinding = findingId;
+    return findingId !== shrinkingFinding;
+  });
+
+  const details = fc.check(property, {
+    seed: config.seed,
+    numRuns: config.numRuns,
+    ...(config.path !== undefined && { path: config.path }),
+    ...(config.timeLimitMs !== undefined && { interruptAfterTimeLimit: config.timeLimitMs, markInterruptAsFailure: false }),
+  });
+  if (!details.failed || details.counterexample === null) return { stats, interrupted: details.interrupted };
+
+  const [shrunk] = details.counterexample as [GeneratedRun];
+  const shrunkRun = runGenerated(runConfig, shrunk);
+  if (shrunkRun.violation === undefined) {
+    throw new Error(`the shrunk counterexample passes when run again: the target is not deterministic (seed ${config.seed})`);
+  }
+  const findingId = nameFailure(shrunkRun, config.newModel);
+  const stillFails = (steps: readonly Step[]): boolean => {
+    const result = runSteps(runConfig, steps);
+    return result.violation !== undefined && nameFailure(result, config.newModel) === findingId;
+  };
+  const minimal = minimizeSteps(stepsUpToViolation(shrunkRun), stillFails);
+  const replayed = runSteps({ ...runConfig, trace: true }, minimal);
+  if (replayed.violation === undefined || replayed.trace === undefined) {
+    throw new Error(`the minimised counterexample passes when run again: the target is not deterministic (seed ${config.seed})`);
+  }
+  return {
+    stats,
+    interrupted: details.interrupted,
+    failure: {
+      findingId,
+      violation: replayed.violation,
+      seed: config.seed,
+      path: details.counterexamplePath ?? '',
+      shrinks: details.numShrinks,
+      trace: replayed.trace,
+    },
+  };
+}
+
+/** The executed steps of a failing run, up to its first diverging step (all of them for a bitmap failure). */
+function stepsUpToViolation(result: RunResult): ConcreteStep[] {
+  const end = result.violation?.stepIndex ?? result.executedSteps.length - 1;
+  return result.executedSteps.slice(0, end + 1).map(({ concrete }) => concrete);
+}
+
+function tally(stats: SearchStats, result: RunResult): void {
+  stats.runs++;
+  stats.steps += result.executed;
+  stats.skipped += result.skipped;
+  stats.setAside += result.setAside;
+  for (const label of result.labels) stats.labelRuns.set(label, (stats.labelRuns.get(label) ?? 0) + 1);
+}
