@@ -2,7 +2,7 @@
 // stable id, its root cause, the seed lines responsible, its severity for a kernel, the fix the
 // Rust seed needs, and a trigger — the situation that exposes it, judged from the step and the
 // model's state. Triggers name a failure (the finding whose trigger fires at the first diverging
-// step) and let a campaign set a finding aside to search for the defects behind it. A failure that
+// step; the catalogue is in precedence order, the most specific cause first) and let a campaign set a finding aside to search for the defects behind it. A failure that
 // no trigger explains is reported as a new finding.
 import type { FrameModel } from '../models/index.js';
 import type { Region } from '../src/targets/step.js';
@@ -99,6 +99,22 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     },
   },
   {
+    id: 'init-region-end-overflows',
+    title: 'a usable region ending past 2^64 panics (debug) or is dropped (release)',
+    severity: 'high',
+    rootCause: 'init computes region.base + region.length in u64 without checking, which panics in a debug build and wraps to a tiny end address in a release build.',
+    seedLines: ['let end_addr = region.base + region.length;'],
+    fix: 'Compute the end with region.base.saturating_add(region.length).',
+    triggeredBy: (step) => usableRegions(step).some((region) => region.base + region.length > U64_MAX),
+  },  {
+    id: 'reserve-size-rounding-overflows',
+    title: 'reserving a size within a page of 2^64 panics (debug) or reserves nothing (release)',
+    severity: 'high',
+    rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, which overflows for sizes above 2^64 - PAGE_SIZE.',
+    seedLines: ['let num_frames = (kernel_size + PAGE_SIZE - 1) / PAGE_SIZE;'],
+    fix: 'Round up without overflow: kernel_size / PAGE_SIZE + (kernel_size % PAGE_SIZE != 0) as usize, or saturate the end address.',
+    triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
+  },  {
     id: 'phys-addr-masking-aliases-high-addresses',
     title: 'addresses above 52 bits are masked onto low frames',
     severity: 'critical',
@@ -110,15 +126,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
       reservations(step).some(([start]) => start >= PHYS_ADDR_LIMIT) ||
       (step.op === 'allocate_frame_at' && step.addr >= PHYS_ADDR_LIMIT),
   },
-  {
-    id: 'init-region-end-overflows',
-    title: 'a usable region ending past 2^64 panics (debug) or is dropped (release)',
-    severity: 'high',
-    rootCause: 'init computes region.base + region.length in u64 without checking, which panics in a debug build and wraps to a tiny end address in a release build.',
-    seedLines: ['let end_addr = region.base + region.length;'],
-    fix: 'Compute the end with region.base.saturating_add(region.length).',
-    triggeredBy: (step) => usableRegions(step).some((region) => region.base + region.length > U64_MAX),
-  },
+
   {
     id: 'deallocate-frees-frames-not-handed-out',
     title: 'deallocate frees reserved and never-usable frames into the free pool',
@@ -142,15 +150,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
         return spanned > (size + PAGE - 1n) / PAGE;
       }),
   },
-  {
-    id: 'reserve-size-rounding-overflows',
-    title: 'reserving a size within a page of 2^64 panics (debug) or reserves nothing (release)',
-    severity: 'high',
-    rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, which overflows for sizes above 2^64 - PAGE_SIZE.',
-    seedLines: ['let num_frames = (kernel_size + PAGE_SIZE - 1) / PAGE_SIZE;'],
-    fix: 'Round up without overflow: kernel_size / PAGE_SIZE + (kernel_size % PAGE_SIZE != 0) as usize, or saturate the end address.',
-    triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
-  },
+
   {
     id: 'allocate-specific-reports-frame-in-use-outside-usable-memory',
     title: 'allocate_specific answers FrameInUse for a frame outside usable memory',

@@ -56,7 +56,8 @@ export function checkResult(step: ConcreteStep, report: StepReport, model: Frame
 
 /** Checks against the model once it has taken the step: the allocator's bookkeeping. */
 export function checkState(step: ConcreteStep, report: StepReport, model: FrameModel): Violation | undefined {
-  const frame = touchedFrame(step, report.outcome, model.maxFrames);
+  // Before init the bitmap means nothing (the seed leaves it zeroed and refuses every request).
+  const frame = model.initialized ? touchedFrame(step, report.outcome, model.maxFrames) : undefined;
   if (frame !== undefined && report.frameUsed !== undefined) {
     const status = model.statusOf(frame);
     if (report.frameUsed !== (status !== 'free')) {
@@ -97,6 +98,7 @@ function checkStatistics(step: ConcreteStep, report: StepReport): Violation | un
  * every step, this also shows that the bitmap agrees with the allocator's own counters.
  */
 export function checkBitmap(freeRanges: readonly FrameRange[], model: FrameModel): Violation | undefined {
+  if (!model.initialized) return undefined;
   const expected = model.freeFrames().ranges();
   if (sameRanges(freeRanges, expected)) return undefined;
   return violation('bitmap-matches-model', `the bitmap's free frames are ${formatRanges(freeRanges)}; promised ${formatRanges(expected)}`);

@@ -83,6 +83,8 @@ class LockstepRun implements StepExecutor {
       return false;
     }
     if (this.config.setAside.some((finding) => finding.triggeredBy(concrete, this.model))) {
+      // Coverage measures what the generator reaches, so a step set aside still earns its labels.
+      labelStep(concrete, this.model, { kind: 'skipped' }, { freed: this.freed }, this.labels);
       this.setAside++;
       return false;
     }

@@ -11,6 +11,7 @@ import type { Label } from '../../properties/labels.js';
 import type { Scope } from '../../properties/scope.js';
 import type { AllocatorTarget, ConcreteStep, FrameRange } from '../targets/target.js';
 import type { Step } from '../targets/step.js';
+import { touchedFrame } from '../targets/touched-frame.js';
 import { runGenerated, runSteps, type RunConfig, type RunResult, type RunViolation, type StepRecord } from './lockstep.js';
 import { minimizeSteps } from './minimize.js';
 
@@ -79,6 +80,25 @@ export function nameFailure(result: RunResult, newModel: () => FrameModel): stri
   return classify(step, model)?.id ?? `new:${violation.property}:${step.op}`;
 }
 
+/**
+ * The frame map of a failing run right after its first diverging step: the model's promise (the
+ * diverging step applied when the model allows its result) beside the allocator's bitmap, which
+ * stopped there. Call straight after the run, before the target runs anything else.
+ */
+export function frameMapOf(result: RunResult, target: AllocatorTarget, newModel: () => FrameModel): FrameMapSnapshot {
+  const index = result.violation?.stepIndex ?? null;
+  const model = replayModel(result, index ?? result.executedSteps.length, newModel);
+  const diverging = index === null ? undefined : result.executedSteps[index];
+  if (diverging !== undefined && model.accepts(diverging.concrete, diverging.outcome)) model.apply(diverging.concrete, diverging.outcome);
+  const frame = diverging === undefined ? undefined : touchedFrame(diverging.concrete, diverging.outcome, model.maxFrames);
+  return {
+    maxFrames: model.maxFrames,
+    model: model.statusRuns(),
+    allocatorFree: target.freeRanges(),
+    ...(frame !== undefined && { frame }),
+  };
+}
+
 /** The model as it was before step `index` of a run (its own expectations never looked at). */
 function replayModel(result: RunResult, index: number, newModel: () => FrameModel): FrameModel {
   const model = newModel();
@@ -133,6 +153,7 @@ export function search(config: SearchConfig): SearchResult {
       path: details.counterexamplePath ?? '',
       shrinks: details.numShrinks,
       trace: replayed.trace,
+      frameMap: frameMapOf(replayed, config.target, config.newModel),
     },
   };
 }

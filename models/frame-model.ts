@@ -1,0 +1,296 @@
+// The reference model: what the seed allocator *promises* — its doc comments, error docs and the
+// intent of its design — as sets of frames. It never looks at a bitmap word or a hint-word search.
+// Every judgement call is numbered (J1, J2, ...) and argued, with the seed sentence it rests on,
+// in models/SPEC.md; the code cites the number.
+import type { Outcome, Region } from '../src/targets/step.js';
+import { formatOutcome } from '../src/targets/step-format.js';
+import type { ConcreteStep } from '../src/targets/target.js';
+import { FrameSet } from './frame-set.js';
+
+/** What a frame is, as far as the allocator's promises go. */
+export type FrameStatus = 'free' | 'handed-out' | 'reserved' | 'never-usable' | 'beyond-capacity';
+
+export interface ModelPolicy {
+  /**
+   * `loose` (default, J7): `allocate` may hand out any free frame. `strict`: the frame the seed's
+   * documented search finds — the first free frame from the hint's bitmap word on, else from word 0.
+   */
+  readonly allocation: 'loose' | 'strict';
+  /**
+   * `outside-usable-memory` (default, J9): a frame below capacity that no usable region holds is
+   * InvalidFrame for allocate_specific and deallocate. `beyond-capacity`: only frames at or past
+   * MAX_FRAMES are InvalidFrame; the others are FrameInUse, as a bitmap-only reading would have it.
+   */
+  readonly invalidFrame: 'outside-usable-memory' | 'beyond-capacity';
+}
+
+export const DEFAULT_POLICY: ModelPolicy = { allocation: 'loose', invalidFrame: 'outside-usable-memory' };
+
+const PAGE = 4096n;
+const ADDRESS_SPACE_END = 1n << 64n;
+const PHYS_ADDR_LIMIT = 1n << 52n;
+const KERNEL_RESERVATION = 16n << 20n;
+const LOW_MEMORY_RESERVATION = 1n << 20n;
+
+export interface ModelOptions {
+  readonly maxFrames: number;
+  readonly policy?: Partial<ModelPolicy>;
+}
+
+export class FrameModel {
+  readonly maxFrames: number;
+  readonly policy: ModelPolicy;
+  private isInitialized = false;
+  /** Frames some usable region holds completely, none other touches, below capacity (J2–J5). */
+  private usable = new FrameSet();
+  private free = new FrameSet();
+  private handedOut = new FrameSet();
+  /** Where the next search starts: 0 after init, just past the last frame handed out, lowered by a free (J8). */
+  private nextFreeHint = 0;
+
+  constructor(options: ModelOptions) {
+    this.maxFrames = options.maxFrames;
+    this.policy = { ...DEFAULT_POLICY, ...options.policy };
+  }
+
+  get initialized(): boolean {
+    return this.isInitialized;
+  }
+
+  get hint(): number {
+    return this.nextFreeHint;
+  }
+
+  statusOf(frame: number): FrameStatus {
+    if (frame >= this.maxFrames) return 'beyond-capacity';
+    if (!this.usable.has(frame)) return 'never-usable';
+    if (this.free.has(frame)) return 'free';
+    return this.handedOut.has(frame) ? 'handed-out' : 'reserved';
+  }
+
+  freeCount(): number {
+    return this.free.size;
+  }
+
+  /** J6: total_count is the usable memory; reservations do not shrink it. */
+  totalCount(): number {
+    return this.usable.size;
+  }
+
+  freeFrames(): FrameSet {
+    return this.free;
+  }
+
+  /** Every frame below capacity in exactly one run of one status, ascending. */
+  statusRuns(): { start: number; end: number; status: FrameStatus }[] {
+    const cuts = new Set<number>([0, this.maxFrames]);
+    for (const set of [this.usable, this.free, this.handedOut]) {
+      for (const [start, end] of set.ranges()) cuts.add(start).add(end);
+    }
+    const points = [...cuts].filter((cut) => cut <= this.maxFrames).sort((a, b) => a - b);
+    const runs: { start: number; end: number; status: FrameStatus }[] = [];
+    for (let i = 0; i + 1 < points.length; i++) {
+      const start = points[i] as number;
+      const end = points[i + 1] as number;
+      const status = this.statusOf(start);
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last.status === status) last.end = end;
+      else runs.push({ start, end, status });
+    }
+    return runs;
+  }
+
+  clone(): FrameModel {
+    const copy = new FrameModel({ maxFrames: this.maxFrames, policy: this.policy });
+    copy.isInitialized = this.isInitialized;
+    copy.usable = this.usable.clone();
+    copy.free = this.free.clone();
+    copy.handedOut = this.handedOut.clone();
+    copy.nextFreeHint = this.nextFreeHint;
+    return copy;
+  }
+
+  /** Two models with the same key promise the same for every future step (bounded-exhaustive dedup). */
+  stateKey(): string {
+    if (!this.isInitialized) return 'uninitialized';
+    const hint = this.policy.allocation === 'strict' ? `@${this.nextFreeHint}` : '';
+    return `${this.usable}|${this.free}|${this.handedOut}${hint}`;
+  }
+
+  /** The outcomes the documentation allows for this step, in the model's current state. */
+  accepts(step: ConcreteStep, outcome: Outcome): boolean {
+    const expected = this.expect(step);
+    if (expected.kind === 'any-free-frame') {
+      return outcome.kind === 'ok' && typeof outcome.value === 'number' && this.free.has(outcome.value);
+    }
+    return sameOutcome(expected.outcome, outcome);
+  }
+
+  describeExpectation(step: ConcreteStep): string {
+    const expected = this.expect(step);
+    if (expected.kind === 'any-free-frame') return `Ok(Frame(n)) for any of the ${this.free.size} free frames ${this.free}`;
+    return formatOutcome(expected.outcome, step.op);
+  }
+
+  /** Take a step the allocator took with an outcome `accepts` allowed. */
+  apply(step: ConcreteStep, outcome: Outcome): void {
+    if (outcome.kind !== 'ok') return;
+    switch (step.op) {
+      case 'init':
+        this.boot(step.map);
+        return;
+      case 'boot_init':
+        this.boot(step.map);
+        this.reserve(step.kernelPhysicalBase, KERNEL_RESERVATION);
+        this.reserve(0n, LOW_MEMORY_RESERVATION);
+        return;
+      case 'reserve_kernel':
+      case 'reserve_range':
+        this.reserve(step.start, step.size);
+        return;
+      case 'allocate':
+      case 'allocate_frame':
+        this.handOut(outcome.value as number);
+        this.nextFreeHint = (outcome.value as number) + 1;
+        return;
+      case 'allocate_specific':
+        this.handOut(Number(step.frame.number));
+        return;
+      case 'allocate_frame_at':
+        this.handOut(outcome.value as number);
+        return;
+      case 'deallocate':
+      case 'deallocate_frame':
+        this.release(Number(step.frame.number));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private expect(step: ConcreteStep): { kind: 'exact'; outcome: Outcome } | { kind: 'any-free-frame' } {
+    const ok = (value?: Extract<Outcome, { kind: 'ok' }>['value']): { kind: 'exact'; outcome: Outcome } => ({
+      kind: 'exact',
+      outcome: value === undefined ? { kind: 'ok' } : { kind: 'ok', value },
+    });
+    const err = (error: Extract<Outcome, { kind: 'err' }>['error']): { kind: 'exact'; outcome: Outcome } => ({ kind: 'exact', outcome: { kind: 'err', error } });
+    switch (step.op) {
+      case 'init':
+      case 'boot_init':
+      case 'reserve_kernel':
+      case 'reserve_range':
+        return ok();
+      case 'free_count':
+        return ok(this.freeCount());
+      case 'total_count':
+        return ok(this.totalCount());
+      case 'free_memory':
+        return ok(this.freeCount() * Number(PAGE));
+      case 'total_memory':
+        return ok(this.totalCount() * Number(PAGE));
+      case 'memory_stats':
+        return ok([this.freeCount() * Number(PAGE), this.totalCount() * Number(PAGE)]);
+      case 'allocate':
+      case 'allocate_frame': {
+        if (!this.isInitialized) return err('NotInitialized');
+        if (this.free.size === 0) return err('OutOfMemory');
+        if (this.policy.allocation === 'loose') return { kind: 'any-free-frame' };
+        return ok(this.searchFromHint());
+      }
+      case 'allocate_specific': {
+        const refusal = this.refuseSpecific(step.frame.number);
+        return refusal === undefined ? ok() : err(refusal);
+      }
+      case 'allocate_frame_at': {
+        // J10: an address beyond 52 bits is outside physical memory, not an alias of a low frame.
+        if (!this.isInitialized) return err('NotInitialized');
+        if (step.addr >= PHYS_ADDR_LIMIT) return err('InvalidFrame');
+        const frame = step.addr / PAGE;
+        const refusal = this.refuseSpecific(frame);
+        return refusal === undefined ? ok(Number(frame)) : err(refusal);
+      }
+      case 'deallocate':
+      case 'deallocate_frame': {
+        const refusal = this.refuseFree(step.frame.number);
+        return refusal === undefined ? ok() : err(refusal);
+      }
+    }
+  }
+
+  /** J9: NotInitialized first; then out-of-range and outside-usable-memory; then in use. */
+  private refuseSpecific(frame: number | bigint): 'NotInitialized' | 'InvalidFrame' | 'FrameInUse' | undefined {
+    if (!this.isInitialized) return 'NotInitialized';
+    if (frame >= this.maxFrames) return 'InvalidFrame';
+    const status = this.statusOf(Number(frame));
+    if (status === 'free') return undefined;
+    if (status === 'never-usable' && this.policy.invalidFrame === 'outside-usable-memory') return 'InvalidFrame';
+    return 'FrameInUse';
+  }
+
+  /** J11–J12: freeing a frame not handed out changes nothing; outside usable memory it is InvalidFrame. */
+  private refuseFree(frame: number | bigint): 'NotInitialized' | 'InvalidFrame' | undefined {
+    if (!this.isInitialized) return 'NotInitialized';
+    if (frame >= this.maxFrames) return 'InvalidFrame';
+    if (this.statusOf(Number(frame)) === 'never-usable' && this.policy.invalidFrame === 'outside-usable-memory') return 'InvalidFrame';
+    return undefined;
+  }
+
+  /** The strict policy's frame: the first free frame from the hint's 64-frame word, else from frame 0. */
+  private searchFromHint(): number {
+    const wordStart = Math.floor(this.nextFreeHint / 64) * 64;
+    return (this.free.firstAtOrAfter(wordStart) ?? this.free.first()) as number;
+  }
+
+  /** J1–J5: a (re-)init is a fresh boot from this map. */
+  private boot(map: readonly Region[]): void {
+    const usable = new FrameSet();
+    const touchedByOthers = new FrameSet();
+    for (const region of map) {
+      const end = min(region.base + region.length, ADDRESS_SPACE_END);
+      if (region.kind === 'Usable') usable.addRange(...this.clip(ceilDiv(region.base, PAGE), end / PAGE));
+      else if (region.length > 0n) touchedByOthers.addRange(...this.clip(region.base / PAGE, ceilDiv(end, PAGE)));
+    }
+    this.usable = usable.minus(touchedByOthers);
+    this.free = this.usable.clone();
+    this.handedOut = new FrameSet();
+    this.isInitialized = true;
+    this.nextFreeHint = 0;
+  }
+
+  /** J13–J15: every frame the byte range touches that is free becomes reserved; handed-out frames stay with their owner. */
+  private reserve(start: bigint, size: bigint): void {
+    if (!this.isInitialized || size === 0n || start >= PHYS_ADDR_LIMIT) return;
+    const end = min(start + size, ADDRESS_SPACE_END);
+    this.free.deleteRange(...this.clip(start / PAGE, ceilDiv(end, PAGE)));
+  }
+
+  private handOut(frame: number): void {
+    this.free.delete(frame);
+    this.handedOut.add(frame);
+  }
+
+  private release(frame: number): void {
+    if (frame >= this.maxFrames || !this.handedOut.has(frame)) return;
+    this.handedOut.delete(frame);
+    this.free.add(frame);
+    if (frame < this.nextFreeHint) this.nextFreeHint = frame;
+  }
+
+  /** Frame numbers [first, last) in exact arithmetic, clipped to the bitmap's capacity. */
+  private clip(first: bigint, last: bigint): [number, number] {
+    const cap = BigInt(this.maxFrames);
+    return [Number(min(first, cap)), Number(min(last, cap))];
+  }
+}
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
+
+function sameOutcome(a: Outcome, b: Outcome): boolean {
+  if (a.kind === 'ok' && b.kind === 'ok') {
+    const [x, y] = [a.value, b.value];
+    if (Array.isArray(x) && Array.isArray(y)) return x[0] === y[0] && x[1] === y[1];
+    return x === y;
+  }
+  return a.kind === 'err' && b.kind === 'err' && a.error === b.error;
+}

@@ -1,0 +1,287 @@
+// The real bitmap allocator: a faithful port of the seed's `FrameAllocator`, defects included.
+// One bit per 4 KiB frame (1 = allocated or reserved), 64 frames per bitmap word, a next-free hint,
+// and a search from the hint's word to the end, then wrapping around from word 0.
+//
+// Word-at-a-time shortcuts are used only where the observable result is the seed's: a summary bit
+// per word ("this word is full") lets the search skip full words, and init/reserve mark whole runs
+// of frames at once where the seed loops frame by frame. Frames at or past MAX_FRAMES are skipped by
+// the seed's loops without effect, so the port clips those loops instead of spinning through them.
+import type { BuildProfile } from '../targets/step.js';
+import type { MemoryRegion } from './boot-info.js';
+import { Frame, PAGE_SIZE, PhysAddr } from './phys-addr.js';
+import { addCounter, addU64, mulCounter, toU64, type Usize } from './rust-int.js';
+
+/** `FrameAllocatorError`. */
+export const FrameAllocatorError = {
+  /** No free frames available */
+  OutOfMemory: 'OutOfMemory',
+  /** Requested frame is already allocated */
+  FrameInUse: 'FrameInUse',
+  /** Requested frame is outside valid memory */
+  InvalidFrame: 'InvalidFrame',
+  /** Allocator not initialized */
+  NotInitialized: 'NotInitialized',
+} as const;
+export type FrameAllocatorError = (typeof FrameAllocatorError)[keyof typeof FrameAllocatorError];
+
+/** Rust's `Result<T, FrameAllocatorError>`: errors are values, never exceptions. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: FrameAllocatorError };
+export const Ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const Err = <T>(error: FrameAllocatorError): Result<T> => ({ ok: false, error });
+
+/** Maximum physical memory we support (16 GB = 4M frames). */
+export const MAX_PHYSICAL_MEMORY = 16n * 1024n * 1024n * 1024n;
+export const MAX_FRAMES = Number(MAX_PHYSICAL_MEMORY / BigInt(PAGE_SIZE));
+/** Bitmap size in u64 words (each u64 tracks 64 frames). */
+export const BITMAP_WORDS = MAX_FRAMES / 64;
+
+const PAGE = BigInt(PAGE_SIZE);
+const PHYS_ADDR_MASK = 0x000f_ffff_ffff_ffffn;
+const ALL_ONES = 0xffff_ffff;
+
+export interface FrameAllocatorOptions {
+  /** Bitmap capacity in frames, a positive multiple of 64 (default MAX_FRAMES: 16 GiB). */
+  readonly maxFrames?: number;
+  /** Overflow behaviour of the seed's arithmetic (default debug, as `cargo test` builds). */
+  readonly profile?: BuildProfile;
+}
+
+const ctz32 = (x: number): number => 31 - Math.clz32(x & -x);
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x5555_5555;
+  x = (x & 0x3333_3333) + ((x >>> 2) & 0x3333_3333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f_0f0f, 0x0101_0101) >>> 24);
+}
+
+/** Bits [from, to) of a 32-bit chunk, 0 <= from < to <= 32. */
+const chunkMask = (from: number, to: number): number => ((to === 32 ? ALL_ONES : (1 << to) - 1) & ~((1 << from) - 1)) >>> 0;
+
+export function validateCapacity(maxFrames: number): number {
+  if (!Number.isSafeInteger(maxFrames) || maxFrames <= 0 || maxFrames % 64 !== 0 || maxFrames > MAX_FRAMES * 1024) {
+    throw new RangeError(`capacity must be a positive multiple of 64 frames (at most ${MAX_FRAMES * 1024}), got ${maxFrames}`);
+  }
+  return maxFrames;
+}
+
+export class FrameAllocator {
+  readonly maxFrames: number;
+  readonly profile: BuildProfile;
+  protected readonly bitmapWords: number;
+  /** The seed's `[u64; BITMAP_WORDS]`, each u64 as two u32 halves (low half first). */
+  protected readonly bitmap: Uint32Array;
+  /** One bit per bitmap word: set when the word is full (`== !0u64`). */
+  private readonly fullWords: Uint32Array;
+  protected totalFrames = 0;
+  protected freeFrames = 0;
+  protected initialized = false;
+  protected nextFreeHint = 0;
+
+  /** `FrameAllocator::new()`: zeroed bitmap (BSS), uninitialized. */
+  constructor(options: FrameAllocatorOptions = {}) {
+    this.maxFrames = validateCapacity(options.maxFrames ?? MAX_FRAMES);
+    this.profile = options.profile ?? 'debug';
+    this.bitmapWords = this.maxFrames / 64;
+    this.bitmap = new Uint32Array(this.bitmapWords * 2);
+    this.fullWords = new Uint32Array(Math.ceil(this.bitmapWords / 32));
+  }
+
+  /** Marks every frame used, then frees the complete frames of each usable region, counting them. */
+  init(memoryMap: Iterable<MemoryRegion>): void {
+    this.bitmap.fill(ALL_ONES);
+    this.fullWords.fill(ALL_ONES);
+    this.totalFrames = 0;
+    this.freeFrames = 0;
+    for (const region of memoryMap) {
+      if (region.regionType !== 'Usable') continue;
+      const base = region.base & PHYS_ADDR_MASK;
+      const startFrame = Number(base / PAGE);
+      const endAddr = addU64(region.base, region.length, this.profile, 'FrameAllocator::init: region.base + region.length');
+      const lastFrame = Number((endAddr & PHYS_ADDR_MASK) / PAGE);
+      const firstFrame = base % PAGE === 0n ? startFrame : startFrame + 1;
+      const end = Math.min(lastFrame, this.maxFrames);
+      if (firstFrame >= end) continue;
+      // The seed counts every frame it frees, even one an earlier region already freed.
+      this.setRange(firstFrame, end, false);
+      this.totalFrames = addCounter(this.totalFrames, end - firstFrame, this.profile, 'FrameAllocator::init: self.total_frames += 1');
+      this.freeFrames = addCounter(this.freeFrames, end - firstFrame, this.profile, 'FrameAllocator::init: self.free_frames += 1');
+    }
+    this.initialized = true;
+    this.nextFreeHint = 0;
+  }
+
+  /** Marks ceil(size / PAGE_SIZE) frames from the frame containing `kernelStart` as used. */
+  reserveKernel(kernelStart: PhysAddr, kernelSize: Usize): void {
+    const startFrame = kernelStart.asU64() / PAGE;
+    const size = toU64(kernelSize, 'kernel_size');
+    const numFrames = addU64(size, PAGE - 1n, this.profile, 'FrameAllocator::reserve_kernel: kernel_size + PAGE_SIZE - 1') / PAGE;
+    if (startFrame >= BigInt(this.maxFrames) || numFrames === 0n) return;
+    const start = Number(startFrame);
+    const end = Math.min(this.maxFrames, Number(startFrame + numFrames));
+    const newlyUsed = this.setRange(start, end, true);
+    // `if self.free_frames > 0 { self.free_frames -= 1 }` once per frame newly marked.
+    this.freeFrames = Math.max(0, this.freeFrames - newlyUsed);
+  }
+
+  reserveRange(start: PhysAddr, size: Usize): void {
+    this.reserveKernel(start, size);
+  }
+
+  allocate(): Result<Frame> {
+    if (!this.initialized) return Err(FrameAllocatorError.NotInitialized);
+    if (this.freeFrames === 0) return Err(FrameAllocatorError.OutOfMemory);
+    const startWord = Math.floor(this.nextFreeHint / 64);
+    let word = this.firstNonFullWord(startWord, this.bitmapWords);
+    // Wrap around and search from the beginning to the hint's word.
+    if (word < 0) word = this.firstNonFullWord(0, Math.min(startWord, this.bitmapWords));
+    if (word < 0) return Err(FrameAllocatorError.OutOfMemory);
+    const frameNum = word * 64 + this.findFreeBit(word);
+    this.markUsed(frameNum);
+    this.freeFrames = addCounter(this.freeFrames, -1, this.profile, 'FrameAllocator::allocate: self.free_frames -= 1');
+    this.nextFreeHint = frameNum + 1;
+    return Ok(Frame.ofIndex(frameNum));
+  }
+
+  allocateSpecific(frame: Frame): Result<void> {
+    if (!this.initialized) return Err(FrameAllocatorError.NotInitialized);
+    const frameNum = frame.number();
+    if (frameNum >= this.maxFrames) return Err(FrameAllocatorError.InvalidFrame);
+    const index = Number(frameNum);
+    if (this.isAllocated(index)) return Err(FrameAllocatorError.FrameInUse);
+    this.markUsed(index);
+    this.freeFrames = addCounter(this.freeFrames, -1, this.profile, 'FrameAllocator::allocate_specific: self.free_frames -= 1');
+    return Ok(undefined);
+  }
+
+  deallocate(frame: Frame): Result<void> {
+    if (!this.initialized) return Err(FrameAllocatorError.NotInitialized);
+    const frameNum = frame.number();
+    if (frameNum >= this.maxFrames) return Err(FrameAllocatorError.InvalidFrame);
+    const index = Number(frameNum);
+    // "Double-free is a bug, but we'll just ignore it"
+    if (!this.isAllocated(index)) return Ok(undefined);
+    this.markFree(index);
+    this.freeFrames = addCounter(this.freeFrames, 1, this.profile, 'FrameAllocator::deallocate: self.free_frames += 1');
+    if (index < this.nextFreeHint) this.nextFreeHint = index;
+    return Ok(undefined);
+  }
+
+  freeCount(): number {
+    return this.freeFrames;
+  }
+
+  totalCount(): number {
+    return this.totalFrames;
+  }
+
+  freeMemory(): number {
+    return mulCounter(this.freeFrames, PAGE_SIZE, this.profile, 'FrameAllocator::free_memory: self.free_frames * PAGE_SIZE');
+  }
+
+  totalMemory(): number {
+    return mulCounter(this.totalFrames, PAGE_SIZE, this.profile, 'FrameAllocator::total_memory: self.total_frames * PAGE_SIZE');
+  }
+
+  // Inspection for the harness (the seed keeps these private): read-only views of the state.
+
+  get isInitialized(): boolean {
+    return this.initialized;
+  }
+
+  get hint(): number {
+    return this.nextFreeHint;
+  }
+
+  /** The bitmap bit of a frame below capacity: true = allocated or reserved. */
+  isUsed(frameNum: number): boolean {
+    if (!Number.isSafeInteger(frameNum) || frameNum < 0 || frameNum >= this.maxFrames) {
+      throw new RangeError(`frame ${frameNum} is not below the capacity of ${this.maxFrames} frames`);
+    }
+    return this.isAllocated(frameNum);
+  }
+
+  /** The free frames, ascending, as half-open runs [start, end). */
+  freeRanges(): [number, number][] {
+    const ranges: [number, number][] = [];
+    const extend = (start: number, end: number): void => {
+      const last = ranges[ranges.length - 1];
+      if (last !== undefined && last[1] === start) last[1] = end;
+      else ranges.push([start, end]);
+    };
+    for (let word = 0; word < this.bitmapWords; word++) {
+      if (this.isWordFull(word)) {
+        word = this.firstNonFullWord(word, this.bitmapWords);
+        if (word < 0) break;
+      }
+      for (let half = 0; half < 2; half++) {
+        const used = this.bitmap[word * 2 + half] as number;
+        const base = word * 64 + half * 32;
+        if (used === 0) extend(base, base + 32);
+        else if (used !== ALL_ONES) for (let bit = 0; bit < 32; bit++) if (((used >>> bit) & 1) === 0) extend(base + bit, base + bit + 1);
+      }
+    }
+    return ranges;
+  }
+
+  protected isAllocated(frameNum: number): boolean {
+    return ((this.bitmap[frameNum >>> 5] as number) & (1 << (frameNum & 31))) !== 0;
+  }
+
+  protected markUsed(frameNum: number): void {
+    this.bitmap[frameNum >>> 5] = (this.bitmap[frameNum >>> 5] as number) | (1 << (frameNum & 31));
+    this.updateSummary(frameNum >>> 6);
+  }
+
+  protected markFree(frameNum: number): void {
+    this.bitmap[frameNum >>> 5] = (this.bitmap[frameNum >>> 5] as number) & ~(1 << (frameNum & 31));
+    this.updateSummary(frameNum >>> 6);
+  }
+
+  /** Marks frames [start, end) used or free at once; returns how many bits changed. */
+  protected setRange(start: number, end: number, used: boolean): number {
+    let changed = 0;
+    for (let frame = start; frame < end; ) {
+      const chunk = frame >>> 5;
+      const chunkEnd = Math.min(end, (chunk + 1) * 32);
+      const mask = chunkMask(frame & 31, chunkEnd - chunk * 32);
+      const before = this.bitmap[chunk] as number;
+      const after = (used ? before | mask : before & ~mask) >>> 0;
+      changed += popcount32((before ^ after) >>> 0);
+      this.bitmap[chunk] = after;
+      frame = chunkEnd;
+    }
+    for (let word = start >>> 6; word <= (end - 1) >>> 6; word++) this.updateSummary(word);
+    return changed;
+  }
+
+  /** `(!word).trailing_zeros()` of a word known not to be full. */
+  private findFreeBit(word: number): number {
+    const low = this.bitmap[word * 2] as number;
+    return low !== ALL_ONES ? ctz32(~low) : 32 + ctz32(~(this.bitmap[word * 2 + 1] as number));
+  }
+
+  private isWordFull(word: number): boolean {
+    return (((this.fullWords[word >>> 5] as number) >>> (word & 31)) & 1) === 1;
+  }
+
+  private updateSummary(word: number): void {
+    const full = this.bitmap[word * 2] === ALL_ONES && this.bitmap[word * 2 + 1] === ALL_ONES;
+    const index = word >>> 5;
+    const bit = 1 << (word & 31);
+    this.fullWords[index] = full ? (this.fullWords[index] as number) | bit : (this.fullWords[index] as number) & ~bit;
+  }
+
+  /** The first word in [from, to) that is not full, or -1: the seed's `bitmap[word_idx] != !0u64` loop. */
+  private firstNonFullWord(from: number, to: number): number {
+    for (let word = from; word < to; ) {
+      const index = word >>> 5;
+      const notFull = ~(this.fullWords[index] as number) & (ALL_ONES << (word & 31));
+      if (notFull !== 0) {
+        const found = (index << 5) + ctz32(notFull);
+        return found < to ? found : -1;
+      }
+      word = (index + 1) << 5;
+    }
+    return -1;
+  }
+}
