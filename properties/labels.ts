@@ -15,7 +15,8 @@ export const LABELS = {
   'unaligned-region': 'a region that starts or ends inside a frame',
   'region-beyond-capacity': 'a region reaching past the bitmap\'s capacity',
   'out-of-memory': 'an allocation with no free frame left',
-  'wraparound': 'an allocation with the hint past every free frame (the search must wrap)',
+  'wraparound': 'an allocation with every free frame below the hint (the seed\'s wrap-around loop finds it)',
+  'hint-at-top': 'an allocation with the hint in the bitmap\'s last word or past its end',
   'frame-reused': 'a freed frame handed out again',
   'double-free': 'a frame freed while it is free',
   'out-of-range-frame': 'a frame at or beyond MAX_FRAMES',
@@ -36,7 +37,10 @@ export const COVERAGE_REQUIREMENTS: Readonly<Record<Scope['name'], Partial<Recor
     'unaligned-region': 0.2,
     'region-beyond-capacity': 0.1,
     'out-of-memory': 0.2,
-    'wraparound': 0.1,
+    // No requirement for 'wraparound': every frame below the hint is in use whenever the counters are
+    // right (init sets it to 0, allocate past the frame it takes, deallocate lowers it to the freed
+    // frame), so the wrap-around loop only runs after a counting defect. Reported, never required.
+    'hint-at-top': 0.03,
     'frame-reused': 0.2,
     'double-free': 0.2,
     'out-of-range-frame': 0.2,
@@ -80,6 +84,7 @@ export function labelStep(step: ConcreteStep, model: FrameModel, outcome: Outcom
       if (!model.initialized) into.add('use-before-init');
       else if (model.freeCount() === 0) into.add('out-of-memory');
       else if (model.freeFrames().firstAtOrAfter(model.hint) === undefined) into.add('wraparound');
+      if (model.initialized && model.hint >= model.maxFrames - 64) into.add('hint-at-top');
       if (outcome.kind === 'ok' && memory.freed.has(outcome.value as number)) into.add('frame-reused');
       return;
     case 'allocate_specific':

@@ -88,7 +88,41 @@ function cleanPcMap(): fc.Arbitrary<Region[]> {
     });
 }
 
+/**
+ * A real machine's map as it is, or varied the way firmware and bootloaders vary them: an entry
+ * dropped, moved by whole pages or by a few bytes, retyped, or an adversarial entry added.
+ */
+function variedMap(maps: readonly (readonly Region[])[], scope: Scope): fc.Arbitrary<Region[]> {
+  const change = fc.record({
+    index: fc.nat(),
+    kind: fc.constantFrom('drop', 'shift-pages', 'shift-bytes', 'retype', 'add'),
+    amount: fc.integer({ min: -64, max: 64 }),
+    newKind: regionKind,
+    added: adversarialRegion(scope),
+  });
+  return fc.tuple(fc.constantFrom(...maps), fc.array(change, { maxLength: 3 })).map(([map, changes]) => {
+    const varied = [...map];
+    for (const { index, kind, amount, newKind, added } of changes) {
+      const i = index % Math.max(varied.length, 1);
+      const region = varied[i];
+      if (kind === 'add' || region === undefined) varied.push(added);
+      else if (kind === 'drop') varied.splice(i, 1);
+      else if (kind === 'retype') varied[i] = { ...region, kind: newKind };
+      else {
+        const delta = BigInt(amount) * (kind === 'shift-pages' ? PAGE : 1n);
+        varied[i] = { ...region, base: region.base + delta < 0n ? 0n : region.base + delta };
+      }
+    }
+    return varied;
+  });
+}
+
 export function memoryMap(scope: Scope): fc.Arbitrary<Region[]> {
   const clean = scope.name === 'full' ? cleanPcMap() : cleanSmallMap(scope);
-  return fc.oneof({ weight: 1, arbitrary: clean }, { weight: 2, arbitrary: adversarialMap(scope) });
+  const maps = scope.startingMaps ?? [];
+  return fc.oneof(
+    { weight: 1, arbitrary: clean },
+    { weight: 2, arbitrary: adversarialMap(scope) },
+    ...(maps.length > 0 ? [{ weight: 3, arbitrary: variedMap(maps, scope) }] : []),
+  );
 }

@@ -1,77 +1,102 @@
 // After fast-check's shrinking, a second pass over the recorded steps themselves, until nothing
-// smaller still shows the same finding: drop steps, drop memory-map entries, and lower every number
-// (frame numbers, addresses, sizes) towards its simplest value. fast-check shrinks the generated
-// commands, which can leave a step whose value another generator branch could have made smaller, or
-// a step that only mattered through a reference; this pass works on the concrete steps a
-// counterexample file records, so what is printed is locally minimal: no single removal or
-// simplification keeps the failure.
+// smaller still shows the same finding: drop steps, drop memory-map entries, plainer region kinds,
+// and every number (frame numbers, addresses, sizes) lowered to the smallest value that still fails,
+// found by binary search as Hypothesis shrinks integers — one less at a time would take 2^52 tries
+// for an address that must stay above 52 bits. fast-check shrinks the generated commands, which can
+// leave a value another generator branch could have made smaller, or a step that mattered only
+// through a reference; this pass works on the concrete steps a counterexample file records, so
+// what is printed is locally minimal: no single removal or lowering keeps the failure.
 import type { Region, Step } from '../targets/step.js';
 import type { ConcreteStep } from '../targets/target.js';
 
 const PAGE = 4096n;
 
-/** Simpler values for a number, simplest first: 0, small, a page, halves, one less. */
-function simplerBigints(value: bigint, unit: bigint): bigint[] {
-  if (value <= 0n) return [];
-  const candidates = [0n, unit, value / 2n - ((value / 2n) % unit), value - unit, value - 1n, value / PAGE * PAGE];
-  return [...new Set(candidates)].filter((candidate) => candidate >= 0n && candidate < value);
+type Predicate = (steps: readonly Step[]) => boolean;
+
+/** One number inside a step: its value, and the step with that number replaced. */
+interface NumberSlot {
+  readonly value: bigint;
+  readonly unit: bigint;
+  with(value: bigint): ConcreteStep;
 }
 
-function simplerFrames(value: number | bigint): (number | bigint)[] {
-  const big = BigInt(value);
-  const candidates = [0n, 1n, 64n, big / 2n, big - 1n];
-  return [...new Set(candidates)]
-    .filter((candidate) => candidate >= 0n && candidate < big)
-    .map((candidate) => (candidate <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(candidate) : candidate));
+const usize = (value: bigint): number | bigint => (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value);
+
+function regionSlots(map: readonly Region[], rebuild: (map: Region[]) => ConcreteStep): NumberSlot[] {
+  return map.flatMap((region, i) => {
+    const replaced = (changed: Region): ConcreteStep => rebuild([...map.slice(0, i), changed, ...map.slice(i + 1)]);
+    return [
+      { value: region.base, unit: PAGE, with: (base: bigint) => replaced({ ...region, base }) },
+      { value: region.length, unit: PAGE, with: (length: bigint) => replaced({ ...region, length }) },
+    ];
+  });
 }
 
-function simplerRegions(region: Region): Region[] {
-  return [
-    ...simplerBigints(region.base, PAGE).map((base) => ({ ...region, base })),
-    ...simplerBigints(region.length, PAGE).map((length) => ({ ...region, length })),
-    ...(region.kind !== 'Usable' && region.kind !== 'Reserved' ? [{ ...region, kind: 'Reserved' as const }] : []),
-  ];
-}
-
-function simplerMaps(map: readonly Region[]): Region[][] {
-  const dropOne = map.map((_, i) => [...map.slice(0, i), ...map.slice(i + 1)]);
-  const simplerOne = map.flatMap((region, i) => simplerRegions(region).map((simpler) => [...map.slice(0, i), simpler, ...map.slice(i + 1)]));
-  return [...dropOne, ...simplerOne];
-}
-
-/** Every step one simplification away from `step`. */
-export function simplerSteps(step: ConcreteStep): ConcreteStep[] {
+/** The numbers of a step, each of which the minimiser tries to lower. */
+export function numberSlots(step: ConcreteStep): NumberSlot[] {
   switch (step.op) {
     case 'init':
-      return simplerMaps(step.map).map((map) => ({ ...step, map }));
+      return regionSlots(step.map, (map) => ({ ...step, map }));
     case 'boot_init':
       return [
-        ...simplerMaps(step.map).map((map) => ({ ...step, map })),
-        ...simplerBigints(step.kernelPhysicalBase, PAGE).map((kernelPhysicalBase) => ({ ...step, kernelPhysicalBase })),
+        ...regionSlots(step.map, (map) => ({ ...step, map })),
+        { value: step.kernelPhysicalBase, unit: PAGE, with: (kernelPhysicalBase) => ({ ...step, kernelPhysicalBase }) },
       ];
     case 'reserve_kernel':
     case 'reserve_range':
       return [
-        ...simplerBigints(step.start, PAGE).map((start) => ({ ...step, start })),
-        ...simplerBigints(step.size, PAGE).map((size) => ({ ...step, size })),
+        { value: step.start, unit: PAGE, with: (start) => ({ ...step, start }) },
+        { value: step.size, unit: PAGE, with: (size) => ({ ...step, size }) },
       ];
     case 'allocate_specific':
     case 'deallocate':
     case 'deallocate_frame':
-      return simplerFrames(step.frame.number).map((number) => ({ ...step, frame: { number } }));
+      return [{ value: BigInt(step.frame.number), unit: 1n, with: (number) => ({ ...step, frame: { number: usize(number) } }) }];
     case 'allocate_frame_at':
-      return simplerBigints(step.addr, PAGE).map((addr) => ({ ...step, addr }));
+      return [{ value: step.addr, unit: PAGE, with: (addr) => ({ ...step, addr }) }];
     default:
       return [];
   }
 }
 
+/** Steps one structural simplification away: a memory-map entry dropped, a rarer kind made Reserved. */
+export function simplerSteps(step: ConcreteStep): ConcreteStep[] {
+  if (step.op !== 'init' && step.op !== 'boot_init') return [];
+  const { map } = step;
+  const dropOne = map.map((_, i) => [...map.slice(0, i), ...map.slice(i + 1)]);
+  const plainerKind = map.flatMap((region, i) =>
+    region.kind === 'Usable' || region.kind === 'Reserved' ? [] : [[...map.slice(0, i), { ...region, kind: 'Reserved' as const }, ...map.slice(i + 1)]],
+  );
+  return [...dropOne, ...plainerKind].map((simpler) => ({ ...step, map: simpler }));
+}
+
+/**
+ * The smallest value in [0, slot.value] for which the run still fails, by binary search (it
+ * assumes failing is mostly monotone in the value, and only ever returns a value that was seen
+ * failing); a multiple of the slot's unit when one fails as well.
+ */
+function lowestFailing(slot: NumberSlot, fails: (value: bigint) => boolean): bigint {
+  if (slot.value === 0n) return 0n;
+  if (fails(0n)) return 0n;
+  let passing = 0n;
+  let failing = slot.value;
+  while (failing - passing > 1n) {
+    const mid = passing + (failing - passing) / 2n;
+    if (fails(mid)) failing = mid;
+    else passing = mid;
+  }
+  const aligned = ((failing + slot.unit - 1n) / slot.unit) * slot.unit;
+  return aligned !== failing && aligned < slot.value && fails(aligned) ? aligned : failing;
+}
+
 /**
  * Greedy minimisation to a fixed point: first fewer steps (from the end, so that later steps that
- * depend on earlier ones go first), then simpler steps. `stillFails` must be deterministic.
+ * depend on earlier ones go first), then structurally simpler steps, then lower numbers.
+ * `stillFails` must be deterministic.
  */
-export function minimizeSteps(steps: readonly ConcreteStep[], stillFails: (steps: readonly Step[]) => boolean): ConcreteStep[] {
+export function minimizeSteps(steps: readonly ConcreteStep[], stillFails: Predicate): ConcreteStep[] {
   let current = [...steps];
+  const replaced = (i: number, step: ConcreteStep): ConcreteStep[] => [...current.slice(0, i), step, ...current.slice(i + 1)];
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = current.length - 1; i >= 0; i--) {
@@ -82,12 +107,20 @@ export function minimizeSteps(steps: readonly ConcreteStep[], stillFails: (steps
       }
     }
     for (let i = 0; i < current.length; i++) {
-      for (const simpler of simplerSteps(current[i] as ConcreteStep)) {
-        const candidate = [...current.slice(0, i), simpler, ...current.slice(i + 1)];
-        if (stillFails(candidate)) {
-          current = candidate;
+      const simpler = simplerSteps(current[i] as ConcreteStep).find((candidate) => stillFails(replaced(i, candidate)));
+      if (simpler !== undefined) {
+        current = replaced(i, simpler);
+        changed = true;
+      }
+    }
+    for (let i = 0; i < current.length; i++) {
+      // Slots are re-read after each lowering: lowering a region's base changes the step.
+      for (let s = 0; s < numberSlots(current[i] as ConcreteStep).length; s++) {
+        const slot = numberSlots(current[i] as ConcreteStep)[s] as NumberSlot;
+        const lowest = lowestFailing(slot, (value) => stillFails(replaced(i, slot.with(value))));
+        if (lowest < slot.value) {
+          current = replaced(i, slot.with(lowest));
           changed = true;
-          break;
         }
       }
     }

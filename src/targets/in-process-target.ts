@@ -5,7 +5,7 @@ import { MemoryMap } from '../allocator/boot-info.js';
 import type { FrameAllocator, FrameAllocatorOptions, Result } from '../allocator/frame-allocator.js';
 import type { BootInfo } from '../allocator/boot-info.js';
 import { FRAME_ALLOCATOR, deallocateFrame, memoryStats } from '../allocator/global.js';
-import { Frame, PhysAddr } from '../allocator/phys-addr.js';
+import { Frame, type PhysAddr } from '../allocator/phys-addr.js';
 import { RustPanic } from '../allocator/rust-int.js';
 import type { Outcome, Region } from './step.js';
 import type { AllocatorTarget, ConcreteStep, StepReport } from './target.js';
@@ -17,6 +17,8 @@ export interface InProcessAllocator {
   readonly newAllocator: (options: FrameAllocatorOptions) => FrameAllocator;
   readonly bootInit: (bootInfo: BootInfo) => void;
   readonly allocateFrameAt: (addr: PhysAddr) => Result<Frame>;
+  /** How a step's raw u64 address becomes a PhysAddr: the seed's callers write `PhysAddr::new`. */
+  readonly physAddr: (addr: bigint) => PhysAddr;
 }
 
 export const toMemoryMap = (regions: readonly Region[]): MemoryMap => {
@@ -39,10 +41,10 @@ function run(step: ConcreteStep, allocator: FrameAllocator, api: InProcessAlloca
       api.bootInit({ memoryMap: toMemoryMap(step.map), kernelPhysicalBase: step.kernelPhysicalBase });
       return { kind: 'ok' };
     case 'reserve_kernel':
-      allocator.reserveKernel(PhysAddr.new(step.start), step.size);
+      allocator.reserveKernel(api.physAddr(step.start), step.size);
       return { kind: 'ok' };
     case 'reserve_range':
-      allocator.reserveRange(PhysAddr.new(step.start), step.size);
+      allocator.reserveRange(api.physAddr(step.start), step.size);
       return { kind: 'ok' };
     case 'allocate':
     case 'allocate_frame':
@@ -50,7 +52,7 @@ function run(step: ConcreteStep, allocator: FrameAllocator, api: InProcessAlloca
     case 'allocate_specific':
       return fromResult(allocator.allocateSpecific(Frame.fromNumber(step.frame.number)));
     case 'allocate_frame_at':
-      return fromResult(api.allocateFrameAt(PhysAddr.new(step.addr)), frameNumber);
+      return fromResult(api.allocateFrameAt(api.physAddr(step.addr)), frameNumber);
     case 'deallocate':
       return fromResult(allocator.deallocate(Frame.fromNumber(step.frame.number)));
     case 'deallocate_frame':

@@ -1,0 +1,148 @@
+// A counterexample file: one finding, versioned JSON, everything a kernel developer reads (the
+// memory map, each step with what the allocator returned and what it promised, the first step
+// where they differ, the frame map there) and everything a replay needs — the recorded steps
+// alone, plus fast-check's seed and path for regenerating the run with the same settings.
+import { readFileSync } from 'node:fs';
+import { findingById } from '../../properties/findings.js';
+import { INVARIANTS } from '../../properties/invariants.js';
+import type { Scope } from '../../properties/scope.js';
+import type { FoundFailure } from '../runner/search.js';
+import type { Region, Step } from '../targets/step.js';
+import { formatOutcome, formatStep } from '../targets/step-format.js';
+import type { TargetSpec } from '../targets/target-spec.js';
+import { writeJsonAtomic } from './atomic-write.js';
+import { inputError } from './input-error.js';
+import { DecodeError, decodeMap, decodeStep, encodeStep, type JsonStep } from './step-codec.js';
+import { FRAMECHECK_VERSION } from './version.js';
+
+export const COUNTEREXAMPLE_FORMAT = 'framecheck-counterexample';
+export const COUNTEREXAMPLE_VERSION = 1;
+
+export interface CounterexampleStep {
+  readonly step: JsonStep;
+  /** The call as the seed would write it. */
+  readonly call: string;
+  readonly returned: string;
+  readonly promised: string;
+  readonly freeCount: number;
+  readonly totalCount: number;
+  readonly modelFree: number;
+  readonly modelTotal: number;
+}
+
+export interface CounterexampleFile {
+  readonly format: typeof COUNTEREXAMPLE_FORMAT;
+  readonly version: typeof COUNTEREXAMPLE_VERSION;
+  readonly framecheck: string;
+  readonly finding: { readonly id: string; readonly title: string; readonly severity: string; readonly known: boolean };
+  readonly property: string;
+  readonly propertyDescription: string;
+  readonly message: string;
+  readonly target: { readonly allocator: string; readonly profile: string; readonly scope: string; readonly maxFrames: number };
+  readonly replay: { readonly seed: number; readonly path: string; readonly numRuns: number; readonly maxCommands: number; readonly shrinks: number };
+  /** The map of the first init, in hex: what the machine looked like. */
+  readonly memoryMap: readonly Record<string, string>[];
+  /** Index into `steps` of the first step where allocator and model differ; null: only the final bitmap check. */
+  readonly divergingStep: number | null;
+  readonly steps: readonly CounterexampleStep[];
+  readonly frameMap: FoundFailure['frameMap'];
+}
+
+/** A counterexample file read back: its recorded steps, decoded, and where they came from. */
+export interface LoadedCounterexample {
+  readonly file: string;
+  readonly content: CounterexampleFile;
+  readonly steps: Step[];
+  readonly memoryMap: Region[];
+}
+
+export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: TargetSpec, numRuns: number): CounterexampleFile {
+  const known = findingById(failure.findingId);
+  const firstInit = failure.trace.find(({ concrete }) => concrete.op === 'init' || concrete.op === 'boot_init')?.concrete;
+  const map = firstInit !== undefined && 'map' in firstInit ? firstInit.map : [];
+  const property = failure.violation.property;
+  return {
+    format: COUNTEREXAMPLE_FORMAT,
+    version: COUNTEREXAMPLE_VERSION,
+    framecheck: FRAMECHECK_VERSION,
+    finding: {
+      id: failure.findingId,
+      title: known?.title ?? `a new failure of ${property}`,
+      severity: known?.severity ?? 'unclassified',
+      known: known !== undefined,
+    },
+    property,
+    propertyDescription: property === 'target-responds' ? 'the allocator answers every step' : INVARIANTS[property],
+    message: failure.violation.message,
+    target: { allocator: spec.allocator, profile: spec.profile, scope: scope.name, maxFrames: scope.maxFrames },
+    replay: { seed: failure.seed, path: failure.path, numRuns, maxCommands: scope.maxCommands, shrinks: failure.shrinks },
+    memoryMap: (encodeStep({ op: 'init', map }).map as Record<string, string>[]),
+    divergingStep: failure.violation.stepIndex,
+    steps: failure.trace.map((record) => ({
+      step: encodeStep(record.concrete),
+      call: formatStep(record.concrete),
+      returned: formatOutcome(record.report.outcome, record.concrete.op),
+      promised: record.promised,
+      freeCount: record.report.free,
+      totalCount: record.report.total,
+      modelFree: record.modelFree,
+      modelTotal: record.modelTotal,
+    })),
+    frameMap: failure.frameMap,
+  };
+}
+
+export const writeCounterexample = (path: string, content: CounterexampleFile): void => writeJsonAtomic(path, content);
+
+/** The line of a JSON.parse error position, for a `file:line: problem` message. */
+function jsonErrorLine(text: string, error: Error): number | undefined {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  if (position !== undefined) return text.slice(0, Number(position)).split('\n').length;
+  const line = /line (\d+)/.exec(error.message)?.[1];
+  return line === undefined ? undefined : Number(line);
+}
+
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw inputError(file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code ?? 'unknown error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const problem = text.trim() === '' ? 'empty file, expected JSON' : `malformed or truncated JSON (${(error as Error).message.split('\n')[0]})`;
+    throw inputError(file, problem, jsonErrorLine(text, error as Error));
+  }
+}
+
+export function readCounterexample(file: string): LoadedCounterexample {
+  const json = readJsonFile(file);
+  if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== COUNTEREXAMPLE_FORMAT) {
+    throw inputError(file, `not a framecheck counterexample (no "format": "${COUNTEREXAMPLE_FORMAT}")`);
+  }
+  const content = json as CounterexampleFile;
+  if (content.version !== COUNTEREXAMPLE_VERSION) {
+    throw inputError(file, `counterexample format version ${JSON.stringify(content.version)} (written by framecheck ${String(content.framecheck)}); this framecheck ${FRAMECHECK_VERSION} reads version ${COUNTEREXAMPLE_VERSION}`);
+  }
+  if (!Array.isArray(content.steps)) throw inputError(file, '"steps" is missing or not an array');
+  const target = content.target as Partial<CounterexampleFile['target']> | undefined;
+  if (typeof target?.maxFrames !== 'number' || !Number.isSafeInteger(target.maxFrames) || target.maxFrames <= 0 || target.maxFrames % 64 !== 0) {
+    throw inputError(file, '"target.maxFrames" must be a positive multiple of 64');
+  }
+  if (target.profile !== 'debug' && target.profile !== 'release') throw inputError(file, '"target.profile" must be "debug" or "release"');
+  if (typeof target.allocator !== 'string') throw inputError(file, '"target.allocator" must be a string');
+  try {
+    return {
+      file,
+      content,
+      steps: content.steps.map((record, i) => decodeStep((record as { step?: unknown } | null)?.step, `steps[${i}].step`)),
+      memoryMap: decodeMap(content.memoryMap ?? [], 'memoryMap'),
+    };
+  } catch (error) {
+    if (error instanceof DecodeError) throw inputError(file, error.message);
+    throw error;
+  }
+}
