@@ -4,7 +4,7 @@
 // in models/SPEC.md; the code cites the number.
 import type { Outcome, Region } from '../src/targets/step.js';
 import { formatOutcome } from '../src/targets/step-format.js';
-import type { ConcreteStep } from '../src/targets/target.js';
+import type { ConcreteStep, FrameRange } from '../src/targets/target.js';
 import { FrameSet } from './frame-set.js';
 
 /** What a frame is, as far as the allocator's promises go. */
@@ -23,6 +23,10 @@ export interface ModelPolicy {
    */
   readonly invalidFrame: 'outside-usable-memory' | 'beyond-capacity';
 }
+
+export type Expectation =
+  | { readonly kind: 'exact'; readonly outcome: Outcome }
+  | { readonly kind: 'any-free-frame'; readonly free: readonly FrameRange[] };
 
 export const DEFAULT_POLICY: ModelPolicy = { allocation: 'loose', invalidFrame: 'outside-usable-memory' };
 
@@ -124,6 +128,12 @@ export class FrameModel {
       return outcome.kind === 'ok' && typeof outcome.value === 'number' && this.free.has(outcome.value);
     }
     return sameOutcome(expected.outcome, outcome);
+  }
+
+  /** What the documentation promises for this step: one outcome, or any of the free frames. */
+  expectation(step: ConcreteStep): Expectation {
+    const expected = this.expect(step);
+    return expected.kind === 'exact' ? expected : { kind: 'any-free-frame', free: this.free.ranges() };
   }
 
   describeExpectation(step: ConcreteStep): string {

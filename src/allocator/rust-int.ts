@@ -70,7 +70,7 @@ export function toU64(value: unknown, what: string): bigint {
     if (value < 0n || value > U64_MAX) throw new RangeError(`${what} must be a u64 (0 ..= 2^64 - 1), got ${value}n`);
     return value;
   }
-  if (typeof value !== 'number') throw new TypeError(`${what} must be a number or a bigint, got ${typeof value}`);
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a number or a bigint, got ${typeof value} ${JSON.stringify(value) ?? String(value)}`);
   if (!Number.isInteger(value)) throw new RangeError(`${what} must be an integer, got ${value}`);
   if (value < 0) throw new RangeError(`${what} must not be negative, got ${value}`);
   if (!Number.isSafeInteger(value)) throw new RangeError(`${what} ${value} is beyond 2^53 and not exact as a number: pass a bigint`);

@@ -20,6 +20,8 @@ export interface CampaignConfig {
   readonly timeLimitMs?: number;
   /** Called as each scope's searches finish, for progress output. */
   readonly onSearch?: (scope: Scope, stats: SearchStats, failure: FoundFailure | undefined) => void;
+  /** Called as each scope finishes. */
+  readonly onScope?: (result: ScopeResult) => void;
 }
 
 export interface CoverageCheck {
@@ -51,7 +53,12 @@ export interface CampaignResult {
 
 export function runCampaign(config: CampaignConfig): CampaignResult {
   const deadline = config.timeLimitMs === undefined ? undefined : Date.now() + config.timeLimitMs;
-  return { seed: config.seed, scopes: config.scopes.map((scope) => runScope(config, scope, deadline)) };
+  const scopes = config.scopes.map((scope) => {
+    const result = runScope(config, scope, deadline);
+    config.onScope?.(result);
+    return result;
+  });
+  return { seed: config.seed, scopes };
 }
 
 function runScope(config: CampaignConfig, scope: Scope, deadline: number | undefined): ScopeResult {

@@ -2,7 +2,7 @@
 // checked after it; the whole bitmap is compared at the end. Generated runs (fast-check commands)
 // and replayed runs (a counterexample file's recorded steps) go through the same executor.
 import type fc from 'fast-check';
-import type { FrameModel } from '../../models/index.js';
+import type { Expectation, FrameModel } from '../../models/index.js';
 import type { StepExecutor } from '../../properties/commands/index.js';
 import type { GeneratedRun } from '../../properties/commands/index.js';
 import { classify, type KnownFinding } from '../../properties/findings.js';
@@ -19,8 +19,9 @@ export interface StepRecord {
   /** As sent to the allocator. */
   readonly concrete: ConcreteStep;
   readonly report: StepReport;
-  /** What the model promised, in words. */
+  /** What the model promised, in words and as data (for exported tests). */
   readonly promised: string;
+  readonly expectation: Expectation;
   readonly modelFree: number;
   readonly modelTotal: number;
 }
@@ -109,6 +110,7 @@ class LockstepRun implements StepExecutor {
       return;
     }
     labelStep(concrete, this.model, report.outcome, { freed: this.freed }, this.labels);
+    const expectation = this.trace !== undefined ? this.model.expectation(concrete) : undefined;
     const promised = this.trace !== undefined ? this.model.describeExpectation(concrete) : '';
     let violation = checkResult(concrete, report, this.model);
     if (violation === undefined) {
@@ -116,7 +118,7 @@ class LockstepRun implements StepExecutor {
       violation = checkState(concrete, report, this.model);
     }
     this.executedSteps.push({ concrete, outcome: report.outcome });
-    this.trace?.push({ step, concrete, report, promised, modelFree: this.model.freeCount(), modelTotal: this.model.totalCount() });
+    if (expectation !== undefined) this.trace?.push({ step, concrete, report, promised, expectation, modelFree: this.model.freeCount(), modelTotal: this.model.totalCount() });
     if (violation !== undefined) {
       this.violation = { ...violation, stepIndex };
       return;
