@@ -7,7 +7,8 @@ import { findingById } from '../../properties/findings.js';
 import { INVARIANTS } from '../../properties/invariants.js';
 import type { Scope } from '../../properties/scope.js';
 import type { FoundFailure } from '../runner/search.js';
-import type { Region, Step } from '../targets/step.js';
+import type { Outcome, Region, Step } from '../targets/step.js';
+import type { FrameRange } from '../targets/target.js';
 import { formatOutcome, formatStep } from '../targets/step-format.js';
 import type { TargetSpec } from '../targets/target-spec.js';
 import { writeJsonAtomic } from './atomic-write.js';
@@ -24,6 +25,8 @@ export interface CounterexampleStep {
   readonly call: string;
   readonly returned: string;
   readonly promised: string;
+  /** The promise as data: one outcome, or any frame of these free runs. Exported tests assert it. */
+  readonly expected: { readonly outcome: Outcome } | { readonly anyFreeFrame: readonly FrameRange[] };
   readonly freeCount: number;
   readonly totalCount: number;
   readonly modelFree: number;
@@ -83,6 +86,7 @@ export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: Targ
       call: formatStep(record.concrete),
       returned: formatOutcome(record.report.outcome, record.concrete.op),
       promised: record.promised,
+      expected: record.expectation.kind === 'exact' ? { outcome: record.expectation.outcome } : { anyFreeFrame: record.expectation.free },
       freeCount: record.report.free,
       totalCount: record.report.total,
       modelFree: record.modelFree,

@@ -32,6 +32,7 @@ export interface RegressionReplay {
   readonly reproduces: boolean;
   /** What the replay showed instead, when it does not reproduce. */
   readonly outcome: string;
+  readonly baselined: boolean;
 }
 
 export interface ReportScope {
@@ -114,6 +115,9 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
   const reasons: string[] = [];
   for (const finding of report.findings) {
     if (!finding.baselined) reasons.push(`new finding ${finding.id} (${finding.scope} scope): ${finding.message}`);
+  }
+  for (const replay of report.regressions) {
+    if (replay.reproduces && !replay.baselined) reasons.push(`regression ${replay.file} still fails: ${replay.findingId}`);
   }
   for (const scope of report.scopes) {
     for (const check of scope.coverage) {

@@ -20,6 +20,8 @@ export interface CampaignConfig {
   readonly timeLimitMs?: number;
   /** Called as each scope's searches finish, for progress output. */
   readonly onSearch?: (scope: Scope, stats: SearchStats, failure: FoundFailure | undefined) => void;
+  /** Called after every generated run with the scope's current search. */
+  readonly onRun?: (scope: Scope, stats: SearchStats) => void;
   /** Called as each scope finishes. */
   readonly onScope?: (result: ScopeResult) => void;
 }
@@ -78,6 +80,7 @@ function runScope(config: CampaignConfig, scope: Scope, deadline: number | undef
         seed: config.seed,
         numRuns: config.numRuns(scope),
         ...(timeLimitMs !== undefined && { timeLimitMs }),
+        ...(config.onRun !== undefined && { onRun: (stats: SearchStats) => config.onRun?.(scope, stats) }),
       });
       addStats(total, result.stats);
       config.onSearch?.(scope, result.stats, result.failure);

@@ -26,6 +26,8 @@ export interface SearchConfig {
   readonly timeLimitMs?: number;
   /** fast-check's replay path of a failure found earlier with the same seed. */
   readonly path?: string;
+  /** Called after every generated run (not shrink attempts), for progress output. */
+  readonly onRun?: (stats: SearchStats) => void;
 }
 
 export interface SearchStats {
@@ -113,7 +115,10 @@ export function search(config: SearchConfig): SearchResult {
 
   const property = fc.property(generatedRun(config.scope), (run) => {
     const result = runGenerated(runConfig, run);
-    if (shrinkingFinding === undefined) tally(stats, result);
+    if (shrinkingFinding === undefined) {
+      tally(stats, result);
+      config.onRun?.(stats);
+    }
     if (result.violation === undefined) return true;
     const findingId = nameFailure(result, config.newModel);
     if (shrinkingFinding === undefined) shrinkingFinding = findingId;

@@ -1,0 +1,109 @@
+// A counterexample as a Rust #[test] in the style of the seed's own test module: MemoryMap::empty(),
+// map.add(..), FrameAllocator::new(), init, and assert_eq! on each result and on the counters. Paste
+// it at the end of frame_allocator.rs. Only the seed's public API is used; a bitmap disagreement is
+// probed with allocate_specific. Steps of the module-level functions run on FRAME_ALLOCATOR.
+import type { LoadedCounterexample } from '../files/counterexample-file.js';
+import type { Outcome, Region, Step } from '../targets/step.js';
+import { frameProbe } from './frame-probe.js';
+
+const GLOBAL_OPS = new Set<Step['op']>(['boot_init', 'allocate_frame', 'allocate_frame_at', 'deallocate_frame', 'memory_stats']);
+const hex = (value: bigint): string => `0x${value.toString(16)}`;
+const KIND: Record<Region['kind'], string> = {
+  Usable: 'Usable', Reserved: 'Reserved', AcpiReclaimable: 'AcpiReclaimable', AcpiNvs: 'AcpiNvs',
+  BadMemory: 'BadMemory', Bootloader: 'Bootloader', KernelImage: 'KernelImage', FrameBuffer: 'FrameBuffer',
+};
+
+function mapLines(map: readonly Region[], name: string): string[] {
+  return [`    let mut ${name} = MemoryMap::empty();`, ...map.map((region) => `    ${name}.add(${hex(region.base)}, ${hex(region.length)}, MemoryRegionType::${KIND[region.kind]});`)];
+}
+
+function rustOutcome(step: Step, outcome: Outcome): string | undefined {
+  if (outcome.kind === 'err') return `Err(FrameAllocatorError::${outcome.error})`;
+  if (outcome.kind !== 'ok') return undefined;
+  if (step.op === 'allocate' || step.op === 'allocate_frame' || step.op === 'allocate_frame_at') return `Ok(Frame::from_number(${outcome.value as number}))`;
+  if (step.op === 'memory_stats') {
+    const [free, total] = outcome.value as readonly [number, number];
+    return `(${free}, ${total})`;
+  }
+  if (typeof outcome.value === 'number') return `${outcome.value}`;
+  return 'Ok(())';
+}
+
+export function exportRust(loaded: LoadedCounterexample): string {
+  const { content } = loaded;
+  const global = loaded.steps.some((step) => GLOBAL_OPS.has(step.op));
+  const a = global ? 'FRAME_ALLOCATOR.lock()' : 'allocator';
+  const name = `${content.finding.id}_${content.target.scope}`.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+  const lines: string[] = [
+    `// framecheck counterexample ${content.finding.id}: ${content.finding.title}`,
+    `// Found by framecheck ${content.framecheck} on ${content.target.allocator} (${content.target.profile}), seed ${content.replay.seed}.`,
+    `// First difference at ${content.divergingStep === null ? 'the end-of-run bitmap check' : `step ${content.divergingStep + 1}`}: ${content.property} — ${content.message}`,
+    ...(content.target.maxFrames !== 4_194_304 ? [`// Found with a bitmap of ${content.target.maxFrames} frames: build with MAX_PHYSICAL_MEMORY = ${content.target.maxFrames * 4096} (FRAMECHECK_MAX_PHYSICAL_MEMORY) to replay it exactly.`] : []),
+    ...(global ? ['// Uses the global FRAME_ALLOCATOR: run with --test-threads=1 next to other tests that do.'] : []),
+    '// Paste at the end of frame_allocator.rs.',
+    '#[cfg(test)]',
+    `mod framecheck_${name} {`,
+    '    use super::*;',
+    '    use crate::boot_info::{BootInfo, MemoryMap, MemoryRegionType};',
+    '',
+    '    #[test]',
+    `    fn ${name}() {`,
+  ];
+  const body: string[] = [global ? '    *FRAME_ALLOCATOR.lock() = FrameAllocator::new();' : '    let mut allocator = FrameAllocator::new();'];
+  loaded.steps.forEach((step, i) => {
+    const record = content.steps[i];
+    if (record === undefined) return;
+    const label = `step ${i + 1}: ${record.call}`;
+    body.push(`    // ${label}${i === content.divergingStep ? ` — the first difference (${content.property})` : ''}`);
+    let call: string;
+    switch (step.op) {
+      case 'init':
+        body.push(...mapLines(step.map, `map${i + 1}`));
+        call = `${a}.init(&map${i + 1})`;
+        break;
+      case 'boot_init':
+        body.push(...mapLines(step.map, `map${i + 1}`));
+        call = `init(&BootInfo { memory_map: map${i + 1}, kernel_physical_base: ${hex(step.kernelPhysicalBase)} })`;
+        break;
+      case 'reserve_kernel':
+      case 'reserve_range':
+        call = `${a}.${step.op}(PhysAddr::new(${hex(step.start)}), ${hex(step.size)})`;
+        break;
+      case 'allocate_specific':
+      case 'deallocate':
+        call = `${a}.${step.op}(Frame::from_number(${'number' in step.frame ? step.frame.number : 0}))`;
+        break;
+      case 'deallocate_frame':
+        call = `deallocate_frame(Frame::from_number(${'number' in step.frame ? step.frame.number : 0}))`;
+        break;
+      case 'allocate_frame_at':
+        call = `allocate_frame_at(PhysAddr::new(${hex(step.addr)}))`;
+        break;
+      case 'allocate_frame':
+      case 'memory_stats':
+        call = `${step.op}()`;
+        break;
+      default:
+        call = `${a}.${step.op}()`;
+    }
+    const expected = 'outcome' in record.expected ? rustOutcome(step, record.expected.outcome) : undefined;
+    if ('anyFreeFrame' in record.expected) {
+      const runs = record.expected.anyFreeFrame.map(([start, end]) => `(${start}, ${end})`).join(', ');
+      body.push(`    let frame = ${call}.expect(${JSON.stringify(`${label}: a free frame`)});`);
+      body.push(`    assert!([${runs}].iter().any(|&(start, end)| frame.number() >= start && frame.number() < end), "${label}: {:?} is not one of the free frames", frame);`);
+    } else if (step.op === 'init' || step.op === 'boot_init' || step.op === 'reserve_kernel' || step.op === 'reserve_range' || expected === undefined) {
+      body.push(`    ${call};`);
+    } else {
+      body.push(`    assert_eq!(${call}, ${expected}, ${JSON.stringify(label)});`);
+    }
+    body.push(`    assert_eq!((${a}.free_count(), ${a}.total_count()), (${record.modelFree}, ${record.modelTotal}), "${label}: (free_count, total_count)");`);
+  });
+  const probe = frameProbe(content);
+  if (probe !== undefined) {
+    const check = probe.status === 'free' ? 'assert_eq!' : 'assert_ne!';
+    body.push(`    // the bitmap: Frame(${probe.frame}) is ${probe.status}, so allocate_specific ${probe.status === 'free' ? 'must' : 'must not'} hand it out`);
+    body.push(`    ${check}(${a}.allocate_specific(Frame::from_number(${probe.frame})), Ok(()), "Frame(${probe.frame}) is ${probe.status}");`);
+  }
+  lines.push(...body.map((line) => `    ${line}`), '    }', '}', '');
+  return lines.join('\n');
+}

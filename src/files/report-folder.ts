@@ -1,0 +1,36 @@
+// Where a campaign's reports go: reports/runs/<time>-seed<seed>[-shard<i>of<n>]/ with results.json,
+// summary.md, junit.xml, report.html and counterexamples/, and reports/latest pointing at the
+// newest folder (a symlink replaced atomically by renaming a fresh one over it).
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { CampaignReport } from '../reporters/campaign-report.js';
+import { renderHtml } from '../reporters/report-html.js';
+import { renderJunit } from '../reporters/junit-xml.js';
+import { renderSummary } from '../reporters/summary-md.js';
+import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+
+export const REPORT_FILES = ['results.json', 'summary.md', 'junit.xml', 'report.html'] as const;
+
+export function createRunFolder(reportsDir: string, seed: number, shard: { index: number; count: number } | null, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const name = `${stamp}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
+  const folder = join(reportsDir, 'runs', name);
+  mkdirSync(join(folder, 'counterexamples'), { recursive: true });
+  return folder;
+}
+
+/** Writes every report file of the folder; each file is replaced whole. */
+export function writeReports(folder: string, report: CampaignReport): void {
+  writeJsonAtomic(join(folder, 'results.json'), report);
+  writeFileAtomic(join(folder, 'summary.md'), renderSummary(report));
+  writeFileAtomic(join(folder, 'junit.xml'), renderJunit(report));
+  writeFileAtomic(join(folder, 'report.html'), renderHtml(report));
+}
+
+export function pointLatest(reportsDir: string, folder: string): void {
+  const link = join(reportsDir, 'latest');
+  const temporary = `${link}.${process.pid}.tmp`;
+  rmSync(temporary, { force: true });
+  symlinkSync(relative(reportsDir, folder), temporary);
+  renameSync(temporary, link);
+}
