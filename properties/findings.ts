@@ -28,6 +28,9 @@ const PAGE = 4096n;
 const U64_MAX = (1n << 64n) - 1n;
 const PHYS_ADDR_LIMIT = 1n << 52n;
 const KERNEL_RESERVATION = 16n << 20n;
+const PHYS_ADDR_MASK = PHYS_ADDR_LIMIT - 1n;
+/** 2^28 frames: a frame-by-frame loop this long stalls boot for a second; 2^40 frames, for hours. */
+const STALLING_FRAMES = 1n << 28n;
 
 const mapOf = (step: ConcreteStep): readonly Region[] =>
   step.op === 'init' || step.op === 'boot_init' ? step.map : [];
@@ -115,6 +118,22 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     fix: 'Round up without overflow: kernel_size / PAGE_SIZE + (kernel_size % PAGE_SIZE != 0) as usize, or saturate the end address.',
     triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
   },  {
+    id: 'reserve-and-init-loop-over-every-frame-requested',
+    title: 'a huge reservation or usable region makes init or reserve_kernel loop for hours',
+    severity: 'high',
+    rootCause: 'reserve_kernel and init walk every frame of the request one by one and test `frame_num < MAX_FRAMES` inside the loop, so a request of 2^28 frames stalls boot for a second and one of 2^40 frames spins for hours in the kernel (the port clips the loop; the Rust seed hangs).',
+    seedLines: ['for i in 0..num_frames {', 'if frame_num < MAX_FRAMES && !self.is_allocated(frame_num) {', 'for frame_num in first_frame..last_frame {'],
+    fix: 'Clip the loop bounds to MAX_FRAMES before looping: for frame_num in start_frame..min(start_frame + num_frames, MAX_FRAMES).',
+    triggeredBy: (step) =>
+      reservations(step).some(([, size]) => size <= U64_MAX - PAGE + 1n && (size + PAGE - 1n) / PAGE > STALLING_FRAMES) ||
+      usableRegions(step).some((region) => {
+        const end = region.base + region.length;
+        if (end > U64_MAX) return false;
+        const first = (region.base & PHYS_ADDR_MASK) / PAGE;
+        return (end & PHYS_ADDR_MASK) / PAGE - first > STALLING_FRAMES;
+      }),
+  },
+  {
     id: 'phys-addr-masking-aliases-high-addresses',
     title: 'addresses above 52 bits are masked onto low frames',
     severity: 'critical',

@@ -48,8 +48,10 @@ export const RUN_FLAGS = {
 
 export const RUN_HELP = `framecheck [run] [flags] — check the allocator's invariants with a property-based campaign
 
-  --allocator NAME      port (the real bitmap allocator, default), corrected, or a module path (see docs/allocator-interface.md)
-  --allocator-cmd CMD   a native allocator driver speaking docs/protocol.md, e.g. "native/seed-driver/target/release/framecheck-seed-driver"
+  --allocator NAME      port (the real bitmap allocator, default), corrected (every finding fixed), or seed
+                        (the Rust seed itself, built by native/seed-driver for each scope and profile)
+  --allocator-cmd CMD   a native allocator driver speaking docs/protocol.md; {max_frames} and {profile} in CMD
+                        are filled in per scope
   --profile P           debug (overflow panics, default) or release (overflow wraps)
   --scope S             small (512 frames), full (16 GiB), or both (default)
   --runs N              runs at the small scope (default 10000)
@@ -115,7 +117,8 @@ export const shardSeed = (seed: number, shard: { index: number } | null): number
   shard === null ? seed : (seed + Math.imul(shard.index - 1, 0x9e37_79b1)) & 0x7fff_ffff;
 
 function replayCommand(options: RunOptions): string {
-  const flags = [`--seed ${options.seed}`, `--allocator ${options.spec.allocator}`, `--profile ${options.spec.profile}`];
+  const allocator = options.spec.allocator.startsWith('cmd:') ? `--allocator-cmd '${options.spec.allocator.slice(4)}'` : `--allocator ${options.spec.allocator}`;
+  const flags = [`--seed ${options.seed}`, allocator, `--profile ${options.spec.profile}`];
   if (options.scopes.length === 1) flags.push(`--scope ${options.scopes[0]}`);
   flags.push(`--runs ${options.runs.small}`, `--full-runs ${options.runs.full}`);
   if (options.shard) flags.push(`--shard ${options.shard.index}/${options.shard.count}`);
@@ -137,6 +140,8 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const seed = shardSeed(options.seed, options.shard);
   const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
   const progress = createProgress(!options.ci, deadline);
+  // The allocator must start before anything is written: a driver that does not is bad input.
+  for (const name of options.scopes) createTarget(options.spec, SCOPES[name].maxFrames).close?.();
   const folder = createRunFolder(options.reportsDir, options.seed, options.shard);
   const command = replayCommand(options);
   progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile}), seed ${options.seed}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (seed ${seed})` : ''}`);
@@ -177,7 +182,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       findings,
       regressions,
       fixedBaselined,
-      verdict: judge(partial, options.ci),
+      verdict: judge(partial, options.ci, options.baselineFile),
     };
   };
   const propertyOfCorpusEntry = (file: string): string => corpus.find((entry) => entry.file === file)?.content.property ?? 'unknown';

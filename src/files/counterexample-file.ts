@@ -98,12 +98,18 @@ export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: Targ
 
 export const writeCounterexample = (path: string, content: CounterexampleFile): void => writeJsonAtomic(path, content);
 
-/** The line of a JSON.parse error position, for a `file:line: problem` message. */
+/** The line of a JSON.parse error: from its position, its quoted excerpt, or the end of the text. */
 function jsonErrorLine(text: string, error: Error): number | undefined {
+  const lineAt = (offset: number): number => text.slice(0, offset).split('\n').length;
   const position = /position (\d+)/.exec(error.message)?.[1];
-  if (position !== undefined) return text.slice(0, Number(position)).split('\n').length;
-  const line = /line (\d+)/.exec(error.message)?.[1];
-  return line === undefined ? undefined : Number(line);
+  if (position !== undefined) return lineAt(Number(position));
+  if (/end of JSON input/.test(error.message)) return text.trimEnd().split('\n').length;
+  // Node 20: `Unexpected token '}', ..."excerpt"... is not valid JSON`.
+  const excerpt = /Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON/.exec(error.message);
+  if (excerpt === null) return undefined;
+  const [, token, around] = excerpt as unknown as [string, string, string];
+  const found = text.indexOf(around);
+  return found < 0 ? undefined : lineAt(found + Math.max(0, around.indexOf(token)));
 }
 
 export function readJsonFile(file: string): unknown {
@@ -117,8 +123,8 @@ export function readJsonFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const problem = text.trim() === '' ? 'empty file, expected JSON' : `malformed or truncated JSON (${(error as Error).message.split('\n')[0]})`;
-    throw inputError(file, problem, jsonErrorLine(text, error as Error));
+    if (text.trim() === '') throw inputError(file, 'empty file, expected JSON');
+    throw inputError(file, `malformed or truncated JSON (${(error as Error).message.split('\n')[0]})`, jsonErrorLine(text, error as Error));
   }
 }
 

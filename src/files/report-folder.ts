@@ -14,9 +14,19 @@ export const REPORT_FILES = ['results.json', 'summary.md', 'junit.xml', 'report.
 export function createRunFolder(reportsDir: string, seed: number, shard: { index: number; count: number } | null, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const name = `${stamp}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
-  const folder = join(reportsDir, 'runs', name);
-  mkdirSync(join(folder, 'counterexamples'), { recursive: true });
-  return folder;
+  // Two campaigns in the same second with the same seed get folders of their own.
+  for (let attempt = 0; ; attempt++) {
+    const folder = join(reportsDir, 'runs', attempt === 0 ? name : `${name}-${attempt + 1}`);
+    mkdirSync(join(reportsDir, 'runs'), { recursive: true });
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    mkdirSync(join(folder, 'counterexamples'));
+    return folder;
+  }
 }
 
 /** Writes every report file of the folder; each file is replaced whole. */

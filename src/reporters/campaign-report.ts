@@ -111,7 +111,7 @@ export function reportProperties(findings: readonly { property: string; id: stri
 }
 
 /** The exit code and why: new findings, failed coverage, and (in CI mode) baselined findings now fixed. */
-export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regressions' | 'fixedBaselined'>, ci: boolean): Verdict {
+export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regressions' | 'fixedBaselined'>, ci: boolean, baselineFile = 'reports/baseline.json'): Verdict {
   const reasons: string[] = [];
   for (const finding of report.findings) {
     if (!finding.baselined) reasons.push(`new finding ${finding.id} (${finding.scope} scope): ${finding.message}`);
@@ -125,7 +125,7 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
     }
   }
   if (ci) {
-    for (const id of report.fixedBaselined) reasons.push(`baselined finding ${id} no longer reproduces: remove it from reports/baseline.json`);
+    for (const id of report.fixedBaselined) reasons.push(`baselined finding ${id} no longer reproduces: remove it from ${baselineFile}`);
   }
   return { exitCode: reasons.length === 0 ? 0 : 1, reasons };
 }

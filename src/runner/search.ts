@@ -78,8 +78,9 @@ export function nameFailure(result: RunResult, newModel: () => FrameModel): stri
   const model = replayModel(result, violation.stepIndex, newModel);
   const step = result.executedSteps[violation.stepIndex]?.concrete;
   if (step === undefined) throw new Error(`no step ${violation.stepIndex} in the run`);
-  if (violation.property === 'target-responds') return `target-fault:${step.op}`;
-  return classify(step, model)?.id ?? `new:${violation.property}:${step.op}`;
+  const known = classify(step, model)?.id;
+  if (violation.property === 'target-responds') return known ?? `target-fault:${step.op}`;
+  return known ?? `new:${violation.property}:${step.op}`;
 }
 
 /**
@@ -96,7 +97,8 @@ export function frameMapOf(result: RunResult, target: AllocatorTarget, newModel:
   return {
     maxFrames: model.maxFrames,
     model: model.statusRuns(),
-    allocatorFree: target.freeRanges(),
+    // A target that crashed or hung has no bitmap left to show.
+    allocatorFree: result.violation?.property === 'target-responds' ? [] : target.freeRanges(),
     ...(frame !== undefined && { frame }),
   };
 }

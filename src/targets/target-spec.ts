@@ -1,25 +1,75 @@
 // Which allocator a campaign checks, as the CLI and counterexample files name it: `port` (the real
-// bitmap allocator), `corrected`, a module path (`./my-allocator.js`) or a native driver command.
-import type { BuildProfile } from './step.js';
-import type { AllocatorTarget } from './target.js';
+// bitmap allocator), `corrected`, `seed` (the Rust seed itself, built from ../shared by
+// native/seed-driver for the scope's capacity and the profile), or `cmd:<command line>` (any
+// native driver speaking docs/protocol.md; `{max_frames}` and `{profile}` in it are filled in).
+import { InputError } from '../files/input-error.js';
 import { createCorrectedTarget } from './corrected-target.js';
+import { createNativeTarget } from './native-target.js';
 import { createPortTarget } from './port-target.js';
+import { buildSeedDriver, seedDriverUnavailable } from './seed-driver.js';
+import type { BuildProfile } from './step.js';
+import { TargetFault, type AllocatorTarget } from './target.js';
 
 export interface TargetSpec {
-  /** `port`, `corrected`, `module:<path>` or `cmd:<command line>`. */
+  /** `port`, `corrected`, `seed` or `cmd:<command line>`. */
   readonly allocator: string;
   readonly profile: BuildProfile;
 }
 
-export const BUILT_IN_ALLOCATORS = ['port', 'corrected'] as const;
+export const BUILT_IN_ALLOCATORS = ['port', 'corrected', 'seed'] as const;
+
+/** A native target started afresh when a reset finds it crashed or killed, so shrinking can go on. */
+function restarting(start: () => AllocatorTarget): AllocatorTarget {
+  let inner = start();
+  return {
+    name: inner.name,
+    maxFrames: inner.maxFrames,
+    reset() {
+      try {
+        inner.reset();
+      } catch (error) {
+        if (!(error instanceof TargetFault)) throw error;
+        inner.close?.();
+        inner = start();
+        inner.reset();
+      }
+    },
+    execute: (step) => inner.execute(step),
+    freeRanges: () => inner.freeRanges(),
+    close: () => inner.close?.(),
+  };
+}
+
+/** Steps of a frame allocator take microseconds; a driver silent this long is hung. */
+const NATIVE_STEP_TIMEOUT_MS = 1_000;
+
+function nativeTarget(command: string, name: string | undefined, maxFrames: number): AllocatorTarget {
+  let target: AllocatorTarget;
+  try {
+    target = restarting(() => createNativeTarget({ command: ['sh', '-c', `exec ${command}`], stepTimeoutMs: NATIVE_STEP_TIMEOUT_MS, ...(name !== undefined && { name }) }));
+  } catch (error) {
+    if (error instanceof TargetFault) throw new InputError(`--allocator-cmd: the driver did not start: ${error.message.split('\n').filter((line) => line.trim() !== '').join(' | ')}`);
+    throw error;
+  }
+  if (target.maxFrames !== maxFrames) {
+    target.close?.();
+    throw new InputError(`--allocator-cmd: the driver's bitmap holds ${target.maxFrames} frames but this scope needs ${maxFrames}: build it for that capacity (put {max_frames} in the command) or choose --scope`);
+  }
+  return target;
+}
 
 export function createTarget(spec: TargetSpec, maxFrames: number): AllocatorTarget {
-  switch (spec.allocator) {
-    case 'port':
-      return createPortTarget({ maxFrames, profile: spec.profile });
-    case 'corrected':
-      return createCorrectedTarget({ maxFrames, profile: spec.profile });
-    default:
-      throw new Error(`unknown allocator ${spec.allocator}`);
+  if (spec.allocator === 'port') return createPortTarget({ maxFrames, profile: spec.profile });
+  if (spec.allocator === 'corrected') return createCorrectedTarget({ maxFrames, profile: spec.profile });
+  if (spec.allocator === 'seed') {
+    const unavailable = seedDriverUnavailable();
+    if (unavailable !== undefined) throw new InputError(`--allocator seed: ${unavailable}`);
+    const { binary } = buildSeedDriver({ profile: spec.profile, maxFrames });
+    return nativeTarget(`'${binary}'`, `rust seed (${spec.profile})`, maxFrames);
   }
+  if (spec.allocator.startsWith('cmd:')) {
+    const command = spec.allocator.slice(4).replaceAll('{max_frames}', String(maxFrames)).replaceAll('{profile}', spec.profile);
+    return nativeTarget(command, undefined, maxFrames);
+  }
+  throw new InputError(`unknown allocator "${spec.allocator}" (expected ${BUILT_IN_ALLOCATORS.join(', ')} or cmd:<command>)`);
 }

@@ -1,0 +1,101 @@
+// Shared helpers of the command-line tests: the project root, temp folders that are removed after
+// the file's tests, the real binary spawned as a user runs it, and main() called in-process with
+// stdout/stderr captured.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = join(ROOT, 'bin', 'framecheck.js');
+
+const made: string[] = [];
+
+/** A fresh folder under the OS temp dir; removeTempDirs() deletes every one made so far. */
+export function tempDir(prefix = 'framecheck-cli-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment of a child framecheck: CI mode, and nothing of the vitest worker running us. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('VITEST') && key !== 'NODE_OPTIONS' && key !== 'TEST' && key !== 'FRAMECHECK_ALLOCATOR') env[key] = value;
+  }
+  return { ...env, CI: 'true', NO_COLOR: '1', ...extra };
+}
+
+/** Spawns a node script (by default bin/framecheck.js) and resolves with its exit status and output. */
+export function runNode(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {}): Promise<Ran> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [options.script ?? BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
+  });
+}
+
+/** The real framecheck command. */
+export const framecheck = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Ran> => runNode(args, env === undefined ? {} : { env });
+
+/** main() in-process, as in CI (CI=true, no terminal), with stdout and stderr captured. */
+export function runMain(args: readonly string[], env: NodeJS.ProcessEnv = { CI: 'true' }, isTTY = false): Ran {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const capture = (into: string[]) =>
+    ((chunk: string | Uint8Array): boolean => {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }) as typeof process.stdout.write;
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture(stdout));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture(stderr));
+  try {
+    const status = main(args, env, isTTY);
+    return { status, stdout: stdout.join(''), stderr: stderr.join('') };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+/** The folders and files of one campaign, all inside `dir`. */
+export interface CampaignPaths {
+  readonly reports: string;
+  readonly corpus: string;
+  readonly baseline: string;
+}
+
+export function campaignPaths(dir: string, name = 'campaign'): CampaignPaths {
+  const base = join(dir, name);
+  mkdirSync(base, { recursive: true });
+  return { reports: join(base, 'reports'), corpus: join(base, 'corpus'), baseline: join(base, 'baseline.json') };
+}
+
+export const pathFlags = (paths: CampaignPaths): string[] => ['--reports', paths.reports, '--corpus', paths.corpus, '--baseline', paths.baseline];
+
+export function writeBaseline(file: string, accepted: Record<string, readonly string[]>): void {
+  const json = {
+    format: 'framecheck-baseline',
+    version: 1,
+    accepted: Object.fromEntries(Object.entries(accepted).map(([allocator, ids]) => [allocator, ids.map((id) => ({ id, reason: `accepted by test/cli for ${allocator}` }))])),
+  };
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+}
