@@ -59,7 +59,7 @@ export function numberSlots(step: ConcreteStep): NumberSlot[] {
   }
 }
 
-/** Steps one structural simplification away: a memory-map entry dropped, a rarer kind made Reserved. */
+/** Steps one structural simplification away: boot_init as a plain init, a memory-map entry dropped, a rarer kind made Reserved. */
 export function simplerSteps(step: ConcreteStep): ConcreteStep[] {
   if (step.op !== 'init' && step.op !== 'boot_init') return [];
   const { map } = step;
@@ -67,7 +67,9 @@ export function simplerSteps(step: ConcreteStep): ConcreteStep[] {
   const plainerKind = map.flatMap((region, i) =>
     region.kind === 'Usable' || region.kind === 'Reserved' ? [] : [[...map.slice(0, i), { ...region, kind: 'Reserved' as const }, ...map.slice(i + 1)]],
   );
-  return [...dropOne, ...plainerKind].map((simpler) => ({ ...step, map: simpler }));
+  const simpler = [...dropOne, ...plainerKind].map((map): ConcreteStep => ({ ...step, map }));
+  // The global init(boot_info) is FrameAllocator::init plus two reservations: try the plain init.
+  return step.op === 'boot_init' ? [{ op: 'init', map: step.map }, ...simpler] : simpler;
 }
 
 /**
