@@ -3,6 +3,7 @@
 // (FRAMECHECK_DEBUG=1 shows the stack).
 import { InputError } from '../files/input-error.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
+import { exhaustiveCommand } from './exhaustive-command.js';
 import { exportCommand, EXPORT_HELP } from './export-command.js';
 import { listCommand } from './list-command.js';
 import { mergeCommand, MERGE_HELP } from './merge-command.js';
@@ -18,6 +19,7 @@ usage: framecheck [run] [flags]          run a campaign (the default)
        framecheck export FILE --to T     write a counterexample as a vitest or Rust test
        framecheck list [what]            list properties, known findings, scenarios
        framecheck merge DIR... --out DIR merge the report folders of a sharded campaign
+       framecheck exhaustive [flags]     check every short sequence over a fixed alphabet (tiny scope)
        framecheck <command> --help
 
 ${RUN_HELP}
@@ -47,6 +49,8 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
         return listCommand(rest, out);
       case 'merge':
         return mergeCommand(rest, out);
+      case 'exhaustive':
+        return exhaustiveCommand(rest, out);
       default: {
         const options = parseRunOptions(first === 'run' ? rest : argv, env, isTTY);
         if (options === 'help') {

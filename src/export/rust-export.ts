@@ -33,6 +33,8 @@ export function exportRust(loaded: LoadedCounterexample): string {
   const { content } = loaded;
   const global = loaded.steps.some((step) => GLOBAL_OPS.has(step.op));
   const a = global ? 'FRAME_ALLOCATOR.lock()' : 'allocator';
+  // One lock per statement: a second FRAME_ALLOCATOR.lock() while the first guard lives would spin forever.
+  const counts = global ? '{ let allocator = FRAME_ALLOCATOR.lock(); (allocator.free_count(), allocator.total_count()) }' : '(allocator.free_count(), allocator.total_count())';
   const name = `${content.finding.id}_${content.target.scope}`.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
   const lines: string[] = [
     `// framecheck counterexample ${content.finding.id}: ${content.finding.title}`,
@@ -96,7 +98,7 @@ export function exportRust(loaded: LoadedCounterexample): string {
     } else {
       body.push(`    assert_eq!(${call}, ${expected}, ${JSON.stringify(label)});`);
     }
-    body.push(`    assert_eq!((${a}.free_count(), ${a}.total_count()), (${record.modelFree}, ${record.modelTotal}), "${label}: (free_count, total_count)");`);
+    body.push(`    assert_eq!(${counts}, (${record.modelFree}, ${record.modelTotal}), "${label}: (free_count, total_count)");`);
   });
   const probe = frameProbe(content);
   if (probe !== undefined) {

@@ -97,8 +97,8 @@ export function frameMapOf(result: RunResult, target: AllocatorTarget, newModel:
   return {
     maxFrames: model.maxFrames,
     model: model.statusRuns(),
-    // A target that crashed or hung has no bitmap left to show.
-    allocatorFree: result.violation?.property === 'target-responds' ? [] : target.freeRanges(),
+    // Before init the bitmap means nothing; a target that crashed or hung has none left to show.
+    allocatorFree: !model.initialized || result.violation?.property === 'target-responds' ? [] : target.freeRanges(),
     ...(frame !== undefined && { frame }),
   };
 }
