@@ -22,6 +22,8 @@ export interface KnownFinding {
   readonly fix: string;
   /** Does this step, sent to an allocator in the model's state, expose the defect? */
   triggeredBy(step: ConcreteStep, model: FrameModel): boolean;
+  /** Shows only as a target that stops answering (a hang): names only such failures. */
+  readonly onlyAsHang?: boolean;
 }
 
 const PAGE = 4096n;
@@ -119,6 +121,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
   },  {
     id: 'reserve-and-init-loop-over-every-frame-requested',
+    onlyAsHang: true,
     title: 'a huge reservation or usable region makes init or reserve_kernel loop for hours',
     severity: 'high',
     rootCause: 'reserve_kernel and init walk every frame of the request one by one and test `frame_num < MAX_FRAMES` inside the loop, so a request of 2^28 frames stalls boot for a second and one of 2^40 frames spins for hours in the kernel (the port clips the loop; the Rust seed hangs).',
@@ -184,5 +187,5 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
 export const findingById = (id: string): KnownFinding | undefined => KNOWN_FINDINGS.find((finding) => finding.id === id);
 
 /** The known finding a step triggers, if any: how a failure at that step is named. */
-export const classify = (step: ConcreteStep, model: FrameModel): KnownFinding | undefined =>
-  KNOWN_FINDINGS.find((finding) => finding.triggeredBy(step, model));
+export const classify = (step: ConcreteStep, model: FrameModel, targetHung = false): KnownFinding | undefined =>
+  KNOWN_FINDINGS.find((finding) => (targetHung || finding.onlyAsHang !== true) && finding.triggeredBy(step, model));

@@ -20,6 +20,16 @@ export const INVARIANTS = {
 
 export type InvariantId = keyof typeof INVARIANTS;
 
+/** What the harness checks of the target itself, beside the allocator's invariants. */
+export const TARGET_PROPERTIES = {
+  'target-responds': 'the allocator answers every step (no crash, hang, garbled answer or non-determinism)',
+  'targets-agree': 'in differential mode, both allocators give the same answers, counters and free frames',
+} as const;
+
+export type PropertyId = InvariantId | keyof typeof TARGET_PROPERTIES;
+
+export const describeProperty = (id: PropertyId): string => (id in INVARIANTS ? INVARIANTS[id as InvariantId] : TARGET_PROPERTIES[id as keyof typeof TARGET_PROPERTIES]);
+
 export interface Violation {
   readonly property: InvariantId;
   readonly message: string;

@@ -73,7 +73,7 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
     ...merged,
     shard: null,
     elapsedMs: Math.max(...reports.map(({ report: shard }) => shard.elapsedMs)),
-    properties: reportProperties(findings),
+    properties: reportProperties(first.properties.some((property) => property.id === 'targets-agree'), findings),
     verdict: judge(merged, values.ci === true),
   };
   writeReports(values.out, report);

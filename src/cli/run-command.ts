@@ -11,7 +11,7 @@ import { SCOPES, type Scope } from '../../properties/scope.js';
 import { readBaseline } from '../files/baseline.js';
 import { counterexampleOf, writeCounterexample } from '../files/counterexample-file.js';
 import { readMemoryMap } from '../files/memory-map-file.js';
-import { addToCorpus, readCorpus } from '../files/regression-corpus.js';
+import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-corpus.js';
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
 import { judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { runCampaign } from '../runner/campaign.js';
@@ -34,6 +34,7 @@ export const RUN_FLAGS = {
   profile: { type: 'string' },
   allocator: { type: 'string' },
   'allocator-cmd': { type: 'string' },
+  against: { type: 'string' },
   reports: { type: 'string' },
   format: { type: 'string' },
   'memory-map': { type: 'string', multiple: true },
@@ -52,6 +53,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
                         (the Rust seed itself, built by native/seed-driver for each scope and profile)
   --allocator-cmd CMD   a native allocator driver speaking docs/protocol.md; {max_frames} and {profile} in CMD
                         are filled in per scope
+  --against NAME        differential mode: judge the allocator by a second one (port, corrected, seed or
+                        cmd:<command>) instead of the model; the first step where they differ is the finding
   --profile P           debug (overflow panics, default) or release (overflow wraps)
   --scope S             small (512 frames), full (16 GiB), or both (default)
   --runs N              runs at the small scope (default 10000)
@@ -78,6 +81,8 @@ export interface RunOptions {
   readonly timeLimitMs: number | undefined;
   readonly scopes: readonly Scope['name'][];
   readonly spec: TargetSpec;
+  /** Differential mode: the allocator that judges `spec` instead of the model. */
+  readonly against?: string;
   readonly reportsDir: string;
   readonly corpusDir: string;
   readonly baselineFile: string;
@@ -101,6 +106,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     timeLimitMs: durationFlag('time-limit', values['time-limit']),
     scopes: scope === 'both' ? ['small', 'full'] : [scope],
     spec: { allocator: resolveAllocator(values.allocator, values['allocator-cmd']), profile: choiceFlag('profile', values.profile, ['debug', 'release'] as const, 'debug') },
+    ...(values.against !== undefined && { against: resolveAgainst(values.against) }),
     reportsDir,
     corpusDir: values.corpus ?? join(reportsDir, 'regressions'),
     baselineFile: values.baseline ?? join(reportsDir, 'baseline.json'),
@@ -112,6 +118,10 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
   };
 }
 
+function resolveAgainst(name: string): string {
+  return name.startsWith('cmd:') ? name : resolveAllocator(name, undefined);
+}
+
 /** The seed of shard i: a distinct, deterministic stream per shard. */
 export const shardSeed = (seed: number, shard: { index: number } | null): number =>
   shard === null ? seed : (seed + Math.imul(shard.index - 1, 0x9e37_79b1)) & 0x7fff_ffff;
@@ -119,6 +129,7 @@ export const shardSeed = (seed: number, shard: { index: number } | null): number
 function replayCommand(options: RunOptions): string {
   const allocator = options.spec.allocator.startsWith('cmd:') ? `--allocator-cmd '${options.spec.allocator.slice(4)}'` : `--allocator ${options.spec.allocator}`;
   const flags = [`--seed ${options.seed}`, allocator, `--profile ${options.spec.profile}`];
+  if (options.against !== undefined) flags.push(`--against '${options.against}'`);
   if (options.scopes.length === 1) flags.push(`--scope ${options.scopes[0]}`);
   flags.push(`--runs ${options.runs.small}`, `--full-runs ${options.runs.full}`);
   if (options.shard) flags.push(`--shard ${options.shard.index}/${options.shard.count}`);
@@ -136,15 +147,20 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const maps = startingMaps(options.memoryMapFiles);
   const baseline = readBaseline(options.baselineFile);
   const accepted = baseline.accepted.get(options.spec.allocator) ?? new Set<string>();
-  const corpus = readCorpus(options.corpusDir);
+  // The corpus holds model counterexamples: a differential campaign neither replays nor extends it.
+  const differential = options.against !== undefined;
+  const corpus = differential ? [] : readCorpus(options.corpusDir);
   const seed = shardSeed(options.seed, options.shard);
   const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
   const progress = createProgress(!options.ci, deadline);
   // The allocator must start before anything is written: a driver that does not is bad input.
-  for (const name of options.scopes) createTarget(options.spec, SCOPES[name].maxFrames).close?.();
+  for (const name of options.scopes) {
+    createTarget(options.spec, SCOPES[name].maxFrames).close?.();
+    if (options.against !== undefined) createTarget({ ...options.spec, allocator: options.against }, SCOPES[name].maxFrames).close?.();
+  }
   const folder = createRunFolder(options.reportsDir, options.seed, options.shard);
   const command = replayCommand(options);
-  progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile}), seed ${options.seed}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (seed ${seed})` : ''}`);
+  progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, seed ${options.seed}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (seed ${seed})` : ''}`);
   progress.line(`  reproduce this campaign: ${command}`);
 
   const regressions: RegressionReplay[] = corpus.map((entry) => {
@@ -178,7 +194,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       replayCommand: command,
       target: { allocator: options.spec.allocator, name: targetName, profile: options.spec.profile },
       scopes,
-      properties: reportProperties([...findings, ...regressions.filter((replay) => replay.reproduces).map((replay) => ({ id: replay.findingId, property: propertyOfCorpusEntry(replay.file) }))]),
+      properties: reportProperties(differential, [...findings, ...regressions.filter((replay) => replay.reproduces).map((replay) => ({ id: replay.findingId, property: propertyOfCorpusEntry(replay.file) }))]),
       findings,
       regressions,
       fixedBaselined,
@@ -200,14 +216,15 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       return target;
     },
     newModel: (scope) => new FrameModel({ maxFrames: scope.maxFrames }),
+    ...(options.against !== undefined && { reference: (scope: Scope) => createTarget({ ...options.spec, allocator: options.against as string }, scope.maxFrames) }),
     ...(options.timeLimitMs !== undefined && { timeLimitMs: options.timeLimitMs }),
     onRun: (scope, stats) => progress.run(scope.name, stats, findings.length),
     onSearch: (scope, stats, failure) => {
       if (failure !== undefined) {
-        const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name]);
-        const relative = join('counterexamples', `${content.finding.id}.${scope.name}.json`);
+        const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name], options.against);
+        const relative = join('counterexamples', corpusFileName(content.finding.id, scope.name));
         writeCounterexample(join(folder, relative), content);
-        if (options.writeCorpus) addToCorpus(options.corpusDir, content);
+        if (options.writeCorpus && !differential) addToCorpus(options.corpusDir, content);
         const baselined = accepted.has(failure.findingId);
         findings.push({ id: failure.findingId, title: content.finding.title, severity: content.finding.severity, known: findingById(failure.findingId) !== undefined, scope: scope.name, property: failure.violation.property, message: failure.violation.message, counterexample: relative, baselined, content });
         progress.line(`  ${scope.name}: ${baselined ? 'baselined finding' : 'FINDING'} ${failure.findingId} after ${stats.runs} runs, ${failure.trace.length} steps after shrinking → ${join(folder, relative)}`);

@@ -4,7 +4,7 @@
 // alone, plus fast-check's seed and path for regenerating the run with the same settings.
 import { readFileSync } from 'node:fs';
 import { findingById } from '../../properties/findings.js';
-import { INVARIANTS } from '../../properties/invariants.js';
+import { describeProperty } from '../../properties/invariants.js';
 import type { Scope } from '../../properties/scope.js';
 import type { FoundFailure } from '../runner/search.js';
 import type { Outcome, Region, Step } from '../targets/step.js';
@@ -41,7 +41,8 @@ export interface CounterexampleFile {
   readonly property: string;
   readonly propertyDescription: string;
   readonly message: string;
-  readonly target: { readonly allocator: string; readonly profile: string; readonly scope: string; readonly maxFrames: number };
+  /** `against`: differential mode's judging allocator, when the finding is a difference between two. */
+  readonly target: { readonly allocator: string; readonly profile: string; readonly scope: string; readonly maxFrames: number; readonly against?: string };
   readonly replay: { readonly seed: number; readonly path: string; readonly numRuns: number; readonly maxCommands: number; readonly shrinks: number };
   /** The map of the first init, in hex: what the machine looked like. */
   readonly memoryMap: readonly Record<string, string>[];
@@ -59,7 +60,7 @@ export interface LoadedCounterexample {
   readonly memoryMap: Region[];
 }
 
-export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: TargetSpec, numRuns: number): CounterexampleFile {
+export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: TargetSpec, numRuns: number, against?: string): CounterexampleFile {
   const known = findingById(failure.findingId);
   const firstInit = failure.trace.find(({ concrete }) => concrete.op === 'init' || concrete.op === 'boot_init')?.concrete;
   const map = firstInit !== undefined && 'map' in firstInit ? firstInit.map : [];
@@ -70,14 +71,14 @@ export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: Targ
     framecheck: FRAMECHECK_VERSION,
     finding: {
       id: failure.findingId,
-      title: known?.title ?? `a new failure of ${property}`,
+      title: known?.title ?? (property === 'targets-agree' ? `${spec.allocator} and ${against ?? 'the reference'} differ` : `a new failure of ${property}`),
       severity: known?.severity ?? 'unclassified',
       known: known !== undefined,
     },
     property,
-    propertyDescription: property === 'target-responds' ? 'the allocator answers every step' : INVARIANTS[property],
+    propertyDescription: describeProperty(property),
     message: failure.violation.message,
-    target: { allocator: spec.allocator, profile: spec.profile, scope: scope.name, maxFrames: scope.maxFrames },
+    target: { allocator: spec.allocator, profile: spec.profile, scope: scope.name, maxFrames: scope.maxFrames, ...(against !== undefined && { against }) },
     replay: { seed: failure.seed, path: failure.path, numRuns, maxCommands: scope.maxCommands, shrinks: failure.shrinks },
     memoryMap: (encodeStep({ op: 'init', map }).map as Record<string, string>[]),
     divergingStep: failure.violation.stepIndex,

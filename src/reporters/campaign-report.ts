@@ -2,7 +2,7 @@
 // summary.md, junit.xml and report.html are views of it. Built again after every search, so an
 // interrupted campaign leaves a report of everything found so far.
 import { KNOWN_FINDINGS } from '../../properties/findings.js';
-import { INVARIANTS, type InvariantId } from '../../properties/invariants.js';
+import { describeProperty, INVARIANTS, type InvariantId, type PropertyId } from '../../properties/invariants.js';
 import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
@@ -96,17 +96,12 @@ export const reportScope = (result: ScopeResult): ReportScope => ({
   coverage: result.coverage,
 });
 
-/** Every property, passed or broken by the findings (campaign and corpus alike). */
-export function reportProperties(findings: readonly { property: string; id: string }[]): ReportProperty[] {
-  const ids = [...(Object.keys(INVARIANTS) as InvariantId[]), 'target-responds'];
+/** Every property, passed or broken by the findings (campaign and corpus alike); targets-agree only in differential mode. */
+export function reportProperties(differential: boolean, findings: readonly { property: string; id: string }[]): ReportProperty[] {
+  const ids: PropertyId[] = [...(Object.keys(INVARIANTS) as InvariantId[]), 'target-responds', ...(differential ? (['targets-agree'] as const) : [])];
   return ids.map((id) => {
     const broken = [...new Set(findings.filter((finding) => finding.property === id).map((finding) => finding.id))];
-    return {
-      id,
-      description: id === 'target-responds' ? 'the allocator answers every step' : INVARIANTS[id as InvariantId],
-      passed: broken.length === 0,
-      findings: broken,
-    };
+    return { id, description: describeProperty(id), passed: broken.length === 0, findings: broken };
   });
 }
 

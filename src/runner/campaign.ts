@@ -16,6 +16,8 @@ export interface CampaignConfig {
   readonly numRuns: (scope: Scope) => number;
   readonly target: (scope: Scope) => AllocatorTarget;
   readonly newModel: (scope: Scope) => FrameModel;
+  /** Differential mode: a second allocator per scope that judges the target instead of the model. */
+  readonly reference?: (scope: Scope) => AllocatorTarget;
   /** Wall-clock budget for the whole campaign (searches stop generating when it runs out). */
   readonly timeLimitMs?: number;
   /** Called as each scope's searches finish, for progress output. */
@@ -66,6 +68,7 @@ export function runCampaign(config: CampaignConfig): CampaignResult {
 function runScope(config: CampaignConfig, scope: Scope, deadline: number | undefined): ScopeResult {
   const started = Date.now();
   const target = config.target(scope);
+  const reference = config.reference?.(scope);
   const total: SearchStats = { runs: 0, steps: 0, skipped: 0, setAside: 0, labelRuns: new Map() };
   const findings: FoundFailure[] = [];
   const setAside: KnownFinding[] = [];
@@ -76,6 +79,7 @@ function runScope(config: CampaignConfig, scope: Scope, deadline: number | undef
         scope,
         target,
         newModel: () => config.newModel(scope),
+        ...(reference !== undefined && { reference }),
         setAside,
         seed: config.seed,
         numRuns: config.numRuns(scope),
@@ -102,6 +106,7 @@ function runScope(config: CampaignConfig, scope: Scope, deadline: number | undef
     }
   } finally {
     target.close?.();
+    reference?.close?.();
   }
 }
 

@@ -6,10 +6,10 @@ import type { Expectation, FrameModel } from '../../models/index.js';
 import type { StepExecutor } from '../../properties/commands/index.js';
 import type { GeneratedRun } from '../../properties/commands/index.js';
 import { classify, type KnownFinding } from '../../properties/findings.js';
-import { checkBitmap, checkResult, checkState, type InvariantId, type Violation } from '../../properties/invariants.js';
+import { checkBitmap, checkResult, checkState, formatRanges, type InvariantId, type Violation } from '../../properties/invariants.js';
 import { labelStep, type Label } from '../../properties/labels.js';
 import type { Outcome, Step } from '../targets/step.js';
-import { FRAME_RETURNING_OPS } from '../targets/step-format.js';
+import { FRAME_RETURNING_OPS, formatOutcome } from '../targets/step-format.js';
 import { TargetFault, type AllocatorTarget, type ConcreteStep, type StepReport } from '../targets/target.js';
 
 /** One executed step, as a counterexample shows it. */
@@ -27,7 +27,7 @@ export interface StepRecord {
 }
 
 export interface RunViolation extends Omit<Violation, 'property'> {
-  readonly property: InvariantId | 'target-responds';
+  readonly property: InvariantId | 'target-responds' | 'targets-agree';
   /** Index of the first step where allocator and model differ; null for the end-of-run bitmap check. */
   readonly stepIndex: number | null;
 }
@@ -52,6 +52,11 @@ export interface RunConfig {
   readonly setAside: readonly KnownFinding[];
   /** Record every step for a report (off while searching: only failing runs are re-run with it). */
   readonly trace: boolean;
+  /**
+   * Differential mode: a second allocator that judges the target instead of the model — every step
+   * must give the same outcome, counters and frame bit on both, and the same free frames at the end.
+   */
+  readonly reference?: AllocatorTarget;
 }
 
 class LockstepRun implements StepExecutor {
@@ -68,6 +73,7 @@ class LockstepRun implements StepExecutor {
 
   constructor(private readonly config: RunConfig) {
     config.target.reset();
+    config.reference?.reset();
     this.model = config.newModel();
     this.trace = config.trace ? [] : undefined;
   }
@@ -83,9 +89,7 @@ class LockstepRun implements StepExecutor {
       this.skipped++;
       return false;
     }
-    // Set aside by name: a step that also triggers a finding of higher precedence is still sent.
-    const named = classify(concrete, this.model);
-    if (named !== undefined && this.config.setAside.includes(named)) {
+    if (this.isSetAside(concrete)) {
       // Coverage measures what the generator reaches, so a step set aside still earns its labels.
       labelStep(concrete, this.model, { kind: 'skipped' }, { freed: this.freed }, this.labels);
       this.setAside++;
@@ -110,6 +114,10 @@ class LockstepRun implements StepExecutor {
       return;
     }
     labelStep(concrete, this.model, report.outcome, { freed: this.freed }, this.labels);
+    if (this.config.reference !== undefined) {
+      this.compareWithReference(step, concrete, report, this.config.reference, stepIndex);
+      return;
+    }
     const expectation = this.trace !== undefined ? this.model.expectation(concrete) : undefined;
     const promised = this.trace !== undefined ? this.model.describeExpectation(concrete) : '';
     let violation = checkResult(concrete, report, this.model);
@@ -126,8 +134,48 @@ class LockstepRun implements StepExecutor {
     this.remember(concrete, report.outcome);
   }
 
+  /**
+   * Set aside by name: a step that also triggers a finding of higher precedence is still sent. A
+   * hang-only finding is set aside whenever it triggers (its steps would hang the target again).
+   * Only set-aside findings are asked first, so a campaign without any pays nothing per step.
+   */
+  private isSetAside(step: ConcreteStep): boolean {
+    const triggered = this.config.setAside.filter((finding) => finding.triggeredBy(step, this.model));
+    if (triggered.length === 0) return false;
+    if (triggered.some((finding) => finding.onlyAsHang === true)) return true;
+    const named = classify(step, this.model);
+    return named !== undefined && triggered.includes(named);
+  }
+
+  /** Differential mode: the reference allocator's answer is the promise. */
+  private compareWithReference(step: Step, concrete: ConcreteStep, report: StepReport, reference: AllocatorTarget, stepIndex: number): void {
+    let expected: StepReport;
+    try {
+      expected = reference.execute(concrete);
+    } catch (error) {
+      if (!(error instanceof TargetFault)) throw error;
+      expected = { outcome: { kind: 'panic', message: `${reference.name} failed: ${error.message}` }, free: -1, total: -1 };
+    }
+    if (this.model.accepts(concrete, report.outcome)) this.model.apply(concrete, report.outcome);
+    this.executedSteps.push({ concrete, outcome: report.outcome });
+    const promised = `${reference.name}: ${formatOutcome(expected.outcome, concrete.op)}`;
+    this.trace?.push({ step, concrete, report, promised, expectation: { kind: 'exact', outcome: expected.outcome }, modelFree: expected.free, modelTotal: expected.total });
+    const difference = reportDifference(report, expected);
+    if (difference !== undefined) {
+      this.violation = { property: 'targets-agree', message: `${this.config.target.name} and ${reference.name} differ: ${difference}`, stepIndex };
+      return;
+    }
+    this.remember(concrete, report.outcome);
+  }
+
   finish(): RunResult {
-    if (this.violation === undefined) {
+    const { reference } = this.config;
+    if (this.violation === undefined && reference !== undefined) {
+      const [mine, theirs] = [this.config.target.freeRanges(), reference.freeRanges()];
+      if (formatRanges(mine) !== formatRanges(theirs) || mine.length !== theirs.length) {
+        this.violation = { property: 'targets-agree', message: `free frames at the end: ${this.config.target.name} ${formatRanges(mine)}, ${reference.name} ${formatRanges(theirs)}`, stepIndex: null };
+      }
+    } else if (this.violation === undefined) {
       const violation = checkBitmap(this.config.target.freeRanges(), this.model);
       if (violation !== undefined) this.violation = { ...violation, stepIndex: null };
     }
@@ -160,6 +208,25 @@ class LockstepRun implements StepExecutor {
       if (step.frame.number < this.model.maxFrames) this.freed.add(Number(step.frame.number));
     }
   }
+}
+
+/** Panic messages compare up to the port's appended site: "attempt to add with overflow (FrameAllocator::init: …)". */
+const panicText = (message: string): string => message.split(' (')[0] ?? message;
+
+/** How two allocators' answers to one step differ, if they do. */
+export function reportDifference(mine: StepReport, theirs: StepReport): string | undefined {
+  const [a, b] = [mine.outcome, theirs.outcome];
+  const same =
+    a.kind === b.kind &&
+    (a.kind !== 'err' || a.error === (b as typeof a).error) &&
+    (a.kind !== 'panic' || panicText(a.message) === panicText((b as typeof a).message)) &&
+    (a.kind !== 'ok' || JSON.stringify(a.value) === JSON.stringify((b as typeof a).value));
+  if (!same) return `returned ${formatOutcome(a)} and ${formatOutcome(b)}`;
+  if (mine.free !== theirs.free || mine.total !== theirs.total) return `free_count/total_count ${mine.free}/${mine.total} and ${theirs.free}/${theirs.total}`;
+  if (mine.frameUsed !== undefined && theirs.frameUsed !== undefined && mine.frameUsed !== theirs.frameUsed) {
+    return `the frame's bitmap bit is ${mine.frameUsed ? 'used' : 'free'} and ${theirs.frameUsed ? 'used' : 'free'}`;
+  }
+  return undefined;
 }
 
 /** Run a generated sequence: fast-check's command wrappers are run through `run` so that shrinking keeps them. */

@@ -18,12 +18,15 @@ export interface ReplayOutcome {
 export function replayCounterexample(loaded: LoadedCounterexample, spec: TargetSpec): ReplayOutcome {
   const { maxFrames } = loaded.content.target;
   const target = createTarget(spec, maxFrames);
+  const against = loaded.content.target.against;
+  const reference = against === undefined ? undefined : createTarget({ ...spec, allocator: against }, maxFrames);
   try {
     const newModel = (): FrameModel => new FrameModel({ maxFrames });
-    const result = runSteps({ target, newModel, setAside: [], trace: true }, loaded.steps);
+    const result = runSteps({ target, newModel, setAside: [], trace: true, ...(reference !== undefined && { reference }) }, loaded.steps);
     if (result.violation === undefined) return { targetName: target.name, result };
     return { targetName: target.name, result, findingId: nameFailure(result, newModel), frameMap: frameMapOf(result, target, newModel) };
   } finally {
     target.close?.();
+    reference?.close?.();
   }
 }

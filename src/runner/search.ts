@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { FrameModel, FrameStatus } from '../../models/index.js';
 import { generatedRun, type GeneratedRun } from '../../properties/commands/index.js';
-import { classify, type KnownFinding } from '../../properties/findings.js';
+import { classify, KNOWN_FINDINGS, type KnownFinding } from '../../properties/findings.js';
 import type { Label } from '../../properties/labels.js';
 import type { Scope } from '../../properties/scope.js';
 import type { AllocatorTarget, ConcreteStep, FrameRange } from '../targets/target.js';
@@ -26,6 +26,8 @@ export interface SearchConfig {
   readonly timeLimitMs?: number;
   /** fast-check's replay path of a failure found earlier with the same seed. */
   readonly path?: string;
+  /** Differential mode: the allocator that judges the target instead of the model. */
+  readonly reference?: AllocatorTarget;
   /** Called after every generated run (not shrink attempts), for progress output. */
   readonly onRun?: (stats: SearchStats) => void;
 }
@@ -74,11 +76,13 @@ export interface SearchResult {
 export function nameFailure(result: RunResult, newModel: () => FrameModel): string {
   const violation = result.violation;
   if (violation === undefined) throw new Error('nameFailure() of a passing run');
+  if (violation.property === 'targets-agree') return `differs:${violation.stepIndex === null ? 'free-frames' : result.executedSteps[violation.stepIndex]?.concrete.op ?? 'step'}`;
   if (violation.stepIndex === null) return `new:${violation.property}`;
   const model = replayModel(result, violation.stepIndex, newModel);
   const step = result.executedSteps[violation.stepIndex]?.concrete;
   if (step === undefined) throw new Error(`no step ${violation.stepIndex} in the run`);
-  const known = classify(step, model)?.id;
+  const hung = violation.property === 'target-responds' && violation.message.startsWith('timeout');
+  const known = classify(step, model, hung)?.id;
   if (violation.property === 'target-responds') return known ?? `target-fault:${step.op}`;
   return known ?? `new:${violation.property}:${step.op}`;
 }
@@ -111,7 +115,7 @@ function replayModel(result: RunResult, index: number, newModel: () => FrameMode
 }
 
 export function search(config: SearchConfig): SearchResult {
-  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside: config.setAside, trace: false };
+  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside: config.setAside, trace: false, ...(config.reference !== undefined && { reference: config.reference }) };
   const stats: SearchStats = { runs: 0, steps: 0, skipped: 0, setAside: 0, labelRuns: new Map() };
   let shrinkingFinding: string | undefined;
 
@@ -137,18 +141,24 @@ export function search(config: SearchConfig): SearchResult {
 
   const [shrunk] = details.counterexample as [GeneratedRun];
   const shrunkRun = runGenerated(runConfig, shrunk);
-  if (shrunkRun.violation === undefined) {
-    throw new Error(`the shrunk counterexample passes when run again: the target is not deterministic (seed ${config.seed})`);
-  }
+  if (shrunkRun.violation === undefined) return { stats, interrupted: details.interrupted, failure: nondeterministic(config, runConfig, shrunkRun, details) };
   const findingId = nameFailure(shrunkRun, config.newModel);
+  // A candidate that would hang a native target (a hang-only finding triggers) cannot show another
+  // finding: skip it instead of waiting out the step timeout on every such probe.
+  const hangOnly = KNOWN_FINDINGS.filter((finding) => finding.onlyAsHang === true && finding.id !== findingId);
+  const wouldHang = (steps: readonly Step[]): boolean => {
+    const model = config.newModel();
+    return steps.some((step) => hangOnly.some((finding) => finding.triggeredBy(step as ConcreteStep, model)));
+  };
   const stillFails = (steps: readonly Step[]): boolean => {
+    if (wouldHang(steps)) return false;
     const result = runSteps(runConfig, steps);
     return result.violation !== undefined && nameFailure(result, config.newModel) === findingId;
   };
   const minimal = minimizeSteps(stepsUpToViolation(shrunkRun), stillFails);
   const replayed = runSteps({ ...runConfig, trace: true }, minimal);
   if (replayed.violation === undefined || replayed.trace === undefined) {
-    throw new Error(`the minimised counterexample passes when run again: the target is not deterministic (seed ${config.seed})`);
+    return { stats, interrupted: details.interrupted, failure: nondeterministic(config, runConfig, runSteps(runConfig, minimal), details) };
   }
   return {
     stats,
@@ -162,6 +172,26 @@ export function search(config: SearchConfig): SearchResult {
       trace: replayed.trace,
       frameMap: frameMapOf(replayed, config.target, config.newModel),
     },
+  };
+}
+
+/**
+ * The same steps failed once and pass when run again: the target is not deterministic (a data race,
+ * uninitialised memory, state kept across reset). That is a finding against the target, reported
+ * with the steps that failed.
+ */
+function nondeterministic(config: SearchConfig, runConfig: RunConfig, passing: RunResult, details: fc.RunDetails<[GeneratedRun]>): FoundFailure {
+  const steps = passing.executedSteps.map(({ concrete }) => concrete);
+  const traced = runSteps({ ...runConfig, trace: true }, steps);
+  const violation: RunViolation = { property: 'target-responds', message: 'not deterministic: these steps failed once and passed when run again', stepIndex: null };
+  return {
+    findingId: 'target-fault:nondeterministic',
+    violation,
+    seed: config.seed,
+    path: details.counterexamplePath ?? '',
+    shrinks: details.numShrinks,
+    trace: traced.trace ?? [],
+    frameMap: frameMapOf({ ...traced, violation }, config.target, config.newModel),
   };
 }
 

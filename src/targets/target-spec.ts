@@ -5,13 +5,14 @@
 import { InputError } from '../files/input-error.js';
 import { createCorrectedTarget } from './corrected-target.js';
 import { createNativeTarget } from './native-target.js';
+import { createModuleTarget } from './module-target.js';
 import { createPortTarget } from './port-target.js';
 import { buildSeedDriver, seedDriverUnavailable } from './seed-driver.js';
 import type { BuildProfile } from './step.js';
 import { TargetFault, type AllocatorTarget } from './target.js';
 
 export interface TargetSpec {
-  /** `port`, `corrected`, `seed` or `cmd:<command line>`. */
+  /** `port`, `corrected`, `seed`, `module:<path>` or `cmd:<command line>`. */
   readonly allocator: string;
   readonly profile: BuildProfile;
 }
@@ -41,7 +42,7 @@ function restarting(start: () => AllocatorTarget): AllocatorTarget {
 }
 
 /** Steps of a frame allocator take microseconds; a driver silent this long is hung. */
-const NATIVE_STEP_TIMEOUT_MS = 1_000;
+const NATIVE_STEP_TIMEOUT_MS = 500;
 
 function nativeTarget(command: string, name: string | undefined, maxFrames: number): AllocatorTarget {
   let target: AllocatorTarget;
@@ -67,9 +68,10 @@ export function createTarget(spec: TargetSpec, maxFrames: number): AllocatorTarg
     const { binary } = buildSeedDriver({ profile: spec.profile, maxFrames });
     return nativeTarget(`'${binary}'`, `rust seed (${spec.profile})`, maxFrames);
   }
+  if (spec.allocator.startsWith('module:')) return createModuleTarget(spec.allocator.slice(7), { maxFrames, profile: spec.profile });
   if (spec.allocator.startsWith('cmd:')) {
     const command = spec.allocator.slice(4).replaceAll('{max_frames}', String(maxFrames)).replaceAll('{profile}', spec.profile);
     return nativeTarget(command, undefined, maxFrames);
   }
-  throw new InputError(`unknown allocator "${spec.allocator}" (expected ${BUILT_IN_ALLOCATORS.join(', ')} or cmd:<command>)`);
+  throw new InputError(`unknown allocator "${spec.allocator}" (expected ${BUILT_IN_ALLOCATORS.join(', ')}, a module path or cmd:<command>)`);
 }

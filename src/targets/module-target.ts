@@ -1,0 +1,137 @@
+// A user's allocator module as a target: any TypeScript or JavaScript module that exports
+// `createAllocator(options)` returning the operations of docs/allocator-interface.md. Loaded
+// synchronously (tsx's CommonJS loader) so that campaigns stay synchronous; checked for every
+// operation before the first step, so a module that lacks one is refused with its name.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { require as loadModule } from 'tsx/cjs/api';
+import { InputError } from '../files/input-error.js';
+import type { AllocatorErrorName, BuildProfile, Outcome, Region } from './step.js';
+import type { AllocatorTarget, ConcreteStep, FrameRange, StepReport } from './target.js';
+import { touchedFrame } from './touched-frame.js';
+
+export type ModuleResult<T> = { readonly ok: true; readonly value?: T } | { readonly ok: false; readonly error: AllocatorErrorName };
+type Frame = number | bigint;
+
+/** The allocator interface, with the seed's operations under their camelCase names. */
+export interface FrameAllocatorModule {
+  init(memoryMap: readonly Region[]): void;
+  bootInit(memoryMap: readonly Region[], kernelPhysicalBase: bigint): void;
+  reserveKernel(start: bigint, size: bigint): void;
+  reserveRange(start: bigint, size: bigint): void;
+  allocate(): ModuleResult<Frame>;
+  allocateFrame(): ModuleResult<Frame>;
+  allocateSpecific(frame: Frame): ModuleResult<void>;
+  allocateFrameAt(addr: bigint): ModuleResult<Frame>;
+  deallocate(frame: Frame): ModuleResult<void>;
+  deallocateFrame(frame: Frame): ModuleResult<void>;
+  freeCount(): number;
+  totalCount(): number;
+  freeMemory(): number;
+  totalMemory(): number;
+  memoryStats(): readonly [number, number];
+  /** Inspection: the bitmap bit of a frame below capacity (true = used). */
+  isUsed(frame: number): boolean;
+  /** Inspection: the free frames as ascending runs [start, end). */
+  freeRanges(): readonly FrameRange[];
+}
+
+export interface AllocatorModuleExports {
+  createAllocator(options: { readonly maxFrames: number; readonly profile: BuildProfile }): FrameAllocatorModule;
+}
+
+export const MODULE_OPERATIONS: readonly (keyof FrameAllocatorModule)[] = [
+  'init', 'bootInit', 'reserveKernel', 'reserveRange', 'allocate', 'allocateFrame', 'allocateSpecific', 'allocateFrameAt',
+  'deallocate', 'deallocateFrame', 'freeCount', 'totalCount', 'freeMemory', 'totalMemory', 'memoryStats', 'isUsed', 'freeRanges',
+];
+
+export function loadAllocatorModule(path: string): AllocatorModuleExports {
+  if (!existsSync(path)) throw new InputError(`--allocator ${path}: no such module`);
+  let exports: unknown;
+  try {
+    exports = loadModule(path, pathToFileURL(`${process.cwd()}/`).href);
+  } catch (error) {
+    throw new InputError(`--allocator ${path}: the module does not load: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const create = (exports as { createAllocator?: unknown } | undefined)?.createAllocator;
+  if (typeof create !== 'function') throw new InputError(`--allocator ${path}: the module must export createAllocator({ maxFrames, profile }) (see docs/allocator-interface.md)`);
+  return exports as AllocatorModuleExports;
+}
+
+const frameValue = (frame: Frame | undefined): number => Number(frame);
+
+function fromResult<T>(result: ModuleResult<T>, value?: (ok: T) => number): Outcome {
+  if (!result.ok) return { kind: 'err', error: result.error };
+  return value === undefined ? { kind: 'ok' } : { kind: 'ok', value: value(result.value as T) };
+}
+
+function run(step: ConcreteStep, allocator: FrameAllocatorModule): Outcome {
+  switch (step.op) {
+    case 'init':
+      allocator.init(step.map);
+      return { kind: 'ok' };
+    case 'boot_init':
+      allocator.bootInit(step.map, step.kernelPhysicalBase);
+      return { kind: 'ok' };
+    case 'reserve_kernel':
+      allocator.reserveKernel(step.start, step.size);
+      return { kind: 'ok' };
+    case 'reserve_range':
+      allocator.reserveRange(step.start, step.size);
+      return { kind: 'ok' };
+    case 'allocate':
+      return fromResult(allocator.allocate(), frameValue);
+    case 'allocate_frame':
+      return fromResult(allocator.allocateFrame(), frameValue);
+    case 'allocate_specific':
+      return fromResult(allocator.allocateSpecific(step.frame.number));
+    case 'allocate_frame_at':
+      return fromResult(allocator.allocateFrameAt(step.addr), frameValue);
+    case 'deallocate':
+      return fromResult(allocator.deallocate(step.frame.number));
+    case 'deallocate_frame':
+      return fromResult(allocator.deallocateFrame(step.frame.number));
+    case 'free_count':
+      return { kind: 'ok', value: allocator.freeCount() };
+    case 'total_count':
+      return { kind: 'ok', value: allocator.totalCount() };
+    case 'free_memory':
+      return { kind: 'ok', value: allocator.freeMemory() };
+    case 'total_memory':
+      return { kind: 'ok', value: allocator.totalMemory() };
+    case 'memory_stats': {
+      const [free, total] = allocator.memoryStats();
+      return { kind: 'ok', value: [free, total] };
+    }
+  }
+}
+
+export function createModuleTarget(path: string, options: { maxFrames: number; profile: BuildProfile }): AllocatorTarget {
+  const exports = loadAllocatorModule(path);
+  const open = (): FrameAllocatorModule => {
+    const allocator = exports.createAllocator(options);
+    const missing = MODULE_OPERATIONS.filter((operation) => typeof (allocator as unknown as Record<string, unknown>)[operation] !== 'function');
+    if (missing.length > 0) throw new InputError(`--allocator ${path}: createAllocator() returned an allocator without ${missing.join(', ')} (see docs/allocator-interface.md)`);
+    return allocator;
+  };
+  let allocator = open();
+  return {
+    name: `module ${path} (${options.profile})`,
+    maxFrames: options.maxFrames,
+    reset() {
+      allocator = open();
+    },
+    execute(step: ConcreteStep): StepReport {
+      let outcome: Outcome;
+      try {
+        outcome = run(step, allocator);
+      } catch (error) {
+        // A throw is the module's panic: reported with its message, like a Rust panic.
+        outcome = { kind: 'panic', message: error instanceof Error ? error.message : String(error) };
+      }
+      const frame = touchedFrame(step, outcome, options.maxFrames);
+      return { outcome, free: allocator.freeCount(), total: allocator.totalCount(), ...(frame !== undefined && { frameUsed: allocator.isUsed(frame) }) };
+    },
+    freeRanges: () => allocator.freeRanges().map(([start, end]) => [start, end] as const),
+  };
+}

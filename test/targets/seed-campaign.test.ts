@@ -1,0 +1,56 @@
+// The campaign on the Rust seed itself, in both build profiles: its findings agree with the port's
+// (same ids, same minimal steps), and where a profile differs — debug panics where release wraps —
+// the counterexample says so. Skipped with the reason where cargo or ../shared is missing.
+import { describe, expect, it } from 'vitest';
+import { FrameModel } from '../../models/index.js';
+import { SCOPES } from '../../properties/scope.js';
+import { runCampaign, type CampaignResult } from '../../src/runner/campaign.js';
+import { seedDriverUnavailable } from '../../src/targets/seed-driver.js';
+import type { BuildProfile } from '../../src/targets/step.js';
+import { formatStep } from '../../src/targets/step-format.js';
+import { createTarget } from '../../src/targets/target-spec.js';
+
+const SEED = 20261125;
+const RUNS = 1_000;
+const unavailable = seedDriverUnavailable();
+
+function campaign(allocator: string, profile: BuildProfile): CampaignResult {
+  return runCampaign({
+    scopes: [SCOPES.small],
+    seed: SEED,
+    numRuns: () => RUNS,
+    target: (scope) => createTarget({ allocator, profile }, scope.maxFrames),
+    newModel: (scope) => new FrameModel({ maxFrames: scope.maxFrames }),
+  });
+}
+
+/** finding id → its counterexample's calls, and the property it broke. */
+const byFinding = (result: CampaignResult): Map<string, { steps: string[]; property: string }> =>
+  new Map(result.scopes.flatMap((scope) => scope.findings.map((finding) => [finding.findingId, { steps: finding.trace.map((record) => formatStep(record.concrete)), property: finding.violation.property }] as const)));
+
+const results = new Map<string, ReturnType<typeof byFinding>>();
+const findings = (allocator: string, profile: BuildProfile): ReturnType<typeof byFinding> => {
+  const key = `${allocator}/${profile}`;
+  if (!results.has(key)) results.set(key, byFinding(campaign(allocator, profile)));
+  return results.get(key) as ReturnType<typeof byFinding>;
+};
+
+describe.skipIf(unavailable !== undefined)(`the campaign on the Rust seed${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  it.each(['debug', 'release'] as const)('finds what the port finds, with the same minimal steps (%s)', (profile) => {
+    const port = findings('port', profile);
+    const seed = findings('seed', profile);
+    console.log(`seed (${profile}): ${[...seed.keys()].join(', ')}`);
+    for (const [id, finding] of port) {
+      expect(seed.get(id), id).toEqual(finding);
+    }
+    const onlyInSeed = [...seed.keys()].filter((id) => !port.has(id));
+    expect(onlyInSeed.every((id) => id === 'reserve-and-init-loop-over-every-frame-requested')).toBe(true);
+  });
+
+  it('says where the profiles differ: the overflows panic in debug and break the counters in release', () => {
+    const debug = findings('seed', 'debug');
+    const release = findings('seed', 'release');
+    expect(debug.get('reserve-size-rounding-overflows')?.property).toBe('never-panics');
+    expect(release.get('reserve-size-rounding-overflows')?.property).not.toBe('never-panics');
+  });
+});
