@@ -179,11 +179,6 @@ export class FrameModel {
   }
 
   private expect(step: ConcreteStep): { kind: 'exact'; outcome: Outcome } | { kind: 'any-free-frame' } {
-    const ok = (value?: Extract<Outcome, { kind: 'ok' }>['value']): { kind: 'exact'; outcome: Outcome } => ({
-      kind: 'exact',
-      outcome: value === undefined ? { kind: 'ok' } : { kind: 'ok', value },
-    });
-    const err = (error: Extract<Outcome, { kind: 'err' }>['error']): { kind: 'exact'; outcome: Outcome } => ({ kind: 'exact', outcome: { kind: 'err', error } });
     switch (step.op) {
       case 'init':
       case 'boot_init':
@@ -291,6 +286,15 @@ export class FrameModel {
     const cap = BigInt(this.maxFrames);
     return [Number(min(first, cap)), Number(min(last, cap))];
   }
+}
+
+type ExactExpectation = { kind: 'exact'; outcome: Outcome };
+// Module-level, not closures inside expect(): expect() runs for every step of every run.
+function ok(value?: Extract<Outcome, { kind: 'ok' }>['value']): ExactExpectation {
+  return { kind: 'exact', outcome: value === undefined ? { kind: 'ok' } : { kind: 'ok', value } };
+}
+function err(error: Extract<Outcome, { kind: 'err' }>['error']): ExactExpectation {
+  return { kind: 'exact', outcome: { kind: 'err', error } };
 }
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);

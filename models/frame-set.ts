@@ -6,6 +6,8 @@ import type { FrameRange } from '../src/targets/target.js';
 export class FrameSet {
   /** Sorted, disjoint, non-adjacent runs. */
   private runs: [number, number][];
+  /** The number of frames, computed on demand and forgotten on every change. */
+  private cachedSize = -1;
 
   constructor(runs: Iterable<FrameRange> = []) {
     this.runs = [];
@@ -19,9 +21,12 @@ export class FrameSet {
   }
 
   get size(): number {
-    let size = 0;
-    for (const [start, end] of this.runs) size += end - start;
-    return size;
+    if (this.cachedSize < 0) {
+      let size = 0;
+      for (const [start, end] of this.runs) size += end - start;
+      this.cachedSize = size;
+    }
+    return this.cachedSize;
   }
 
   has(frame: number): boolean {
@@ -48,6 +53,7 @@ export class FrameSet {
     }
     kept.push(merged);
     this.runs = kept.sort((a, b) => a[0] - b[0]);
+    this.cachedSize = -1;
     return this;
   }
 
@@ -62,6 +68,7 @@ export class FrameSet {
       }
     }
     this.runs = kept;
+    this.cachedSize = -1;
     return this;
   }
 
