@@ -57,6 +57,23 @@ function popcount32(x: number): number {
 /** Bits [from, to) of a 32-bit chunk, 0 <= from < to <= 32. */
 const chunkMask = (from: number, to: number): number => ((to === 32 ? ALL_ONES : (1 << to) - 1) & ~((1 << from) - 1)) >>> 0;
 
+/** Sets or clears bits [start, end) of a bit array: masked ends, whole chunks filled between. */
+function fillBits(bits: Uint32Array, start: number, end: number, on: boolean): void {
+  if (start >= end) return;
+  const firstChunk = start >>> 5;
+  const lastChunk = (end - 1) >>> 5;
+  const set = (chunk: number, mask: number): void => {
+    bits[chunk] = (on ? (bits[chunk] as number) | mask : (bits[chunk] as number) & ~mask) >>> 0;
+  };
+  if (firstChunk === lastChunk) {
+    set(firstChunk, chunkMask(start & 31, end - firstChunk * 32));
+    return;
+  }
+  set(firstChunk, chunkMask(start & 31, 32));
+  bits.fill(on ? ALL_ONES : 0, firstChunk + 1, lastChunk);
+  set(lastChunk, chunkMask(0, end - lastChunk * 32));
+}
+
 export function validateCapacity(maxFrames: number): number {
   if (!Number.isSafeInteger(maxFrames) || maxFrames <= 0 || maxFrames % 64 !== 0 || maxFrames > MAX_FRAMES * 1024) {
     throw new RangeError(`capacity must be a positive multiple of 64 frames (at most ${MAX_FRAMES * 1024}), got ${maxFrames}`);
@@ -102,7 +119,7 @@ export class FrameAllocator {
       const end = Math.min(lastFrame, this.maxFrames);
       if (firstFrame >= end) continue;
       // The seed counts every frame it frees, even one an earlier region already freed.
-      this.setRange(firstFrame, end, false);
+      this.setRange(firstFrame, end, false, false);
       this.totalFrames = addCounter(this.totalFrames, end - firstFrame, this.profile, 'FrameAllocator::init: self.total_frames += 1');
       this.freeFrames = addCounter(this.freeFrames, end - firstFrame, this.profile, 'FrameAllocator::init: self.free_frames += 1');
     }
@@ -237,20 +254,31 @@ export class FrameAllocator {
     this.updateSummary(frameNum >>> 6);
   }
 
-  /** Marks frames [start, end) used or free at once; returns how many bits changed. */
-  protected setRange(start: number, end: number, used: boolean): number {
+  /**
+   * Marks frames [start, end) used or free at once, a whole 32-bit chunk (and a whole stretch of
+   * chunks) at a time; returns how many bits changed when `count` asks for it (0 otherwise).
+   */
+  protected setRange(start: number, end: number, used: boolean, count = true): number {
     let changed = 0;
-    for (let frame = start; frame < end; ) {
-      const chunk = frame >>> 5;
-      const chunkEnd = Math.min(end, (chunk + 1) * 32);
-      const mask = chunkMask(frame & 31, chunkEnd - chunk * 32);
-      const before = this.bitmap[chunk] as number;
-      const after = (used ? before | mask : before & ~mask) >>> 0;
-      changed += popcount32((before ^ after) >>> 0);
-      this.bitmap[chunk] = after;
-      frame = chunkEnd;
-    }
-    for (let word = start >>> 6; word <= (end - 1) >>> 6; word++) this.updateSummary(word);
+    if (count) {
+      for (let frame = start; frame < end; ) {
+        const chunk = frame >>> 5;
+        const chunkEnd = Math.min(end, (chunk + 1) * 32);
+        const mask = chunkMask(frame & 31, chunkEnd - chunk * 32);
+        const before = this.bitmap[chunk] as number;
+        const after = (used ? before | mask : before & ~mask) >>> 0;
+        changed += popcount32((before ^ after) >>> 0);
+        this.bitmap[chunk] = after;
+        frame = chunkEnd;
+      }
+    } else fillBits(this.bitmap, start, end, used);
+    // The summary: words wholly inside the range are now full (or not) together; the two boundary
+    // words are looked at again.
+    const firstWhole = Math.ceil(start / 64);
+    const endWhole = Math.floor(end / 64);
+    if (firstWhole < endWhole) fillBits(this.fullWords, firstWhole, endWhole, used);
+    this.updateSummary(start >>> 6);
+    this.updateSummary((end - 1) >>> 6);
     return changed;
   }
 

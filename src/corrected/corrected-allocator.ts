@@ -43,7 +43,8 @@ export class CorrectedFrameAllocator extends FrameAllocator {
     let count = 0;
     for (const [first, last] of subtractRuns(mergeRuns(usableRuns), mergeRuns(otherRuns))) {
       this.usable.setRange(first, last, true);
-      count += this.setRange(first, last, false); // init-double-counts-…: each frame once
+      this.setRange(first, last, false, false);
+      count += last - first; // init-double-counts-…: each frame once (the runs are disjoint)
     }
     this.totalFrames = count;
     this.freeFrames = count;
