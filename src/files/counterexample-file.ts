@@ -2,7 +2,6 @@
 // memory map, each step with what the allocator returned and what it promised, the first step
 // where they differ, the frame map there) and everything a replay needs — the recorded steps
 // alone, plus fast-check's seed and path for regenerating the run with the same settings.
-import { readFileSync } from 'node:fs';
 import { findingById } from '../../properties/findings.js';
 import { describeProperty } from '../../properties/invariants.js';
 import type { Scope } from '../../properties/scope.js';
@@ -12,7 +11,7 @@ import type { FrameRange } from '../targets/target.js';
 import { formatOutcome, formatStep } from '../targets/step-format.js';
 import type { TargetSpec } from '../targets/target-spec.js';
 import { writeJsonAtomic } from './atomic-write.js';
-import { inputError } from './input-error.js';
+import { inputError, readTextFile } from './input-error.js';
 import { DecodeError, decodeMap, decodeStep, encodeStep, type JsonStep } from './step-codec.js';
 import { FRAMECHECK_VERSION } from './version.js';
 
@@ -114,13 +113,7 @@ function jsonErrorLine(text: string, error: Error): number | undefined {
 }
 
 export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw inputError(file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code ?? 'unknown error'})`);
-  }
+  const text = readTextFile(file);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -2,10 +2,9 @@
 // framecheck's JSON format ({ "format": "framecheck-memory-map", "source": "...", "regions": [...] }).
 // Other dmesg lines are skipped (a boot log holds much more); an e820 line that does not parse is
 // an error naming its line. Ends in dmesg are inclusive: length = end - start + 1.
-import { readFileSync } from 'node:fs';
 import type { Region, RegionKind } from '../targets/step.js';
 import { readJsonFile } from './counterexample-file.js';
-import { inputError } from './input-error.js';
+import { inputError, readTextFile } from './input-error.js';
 import { DecodeError, decodeMap } from './step-codec.js';
 
 export const MEMORY_MAP_FORMAT = 'framecheck-memory-map';
@@ -50,13 +49,7 @@ export function parseE820(text: string, file: string): Region[] {
 
 /** Reads either format, told apart by the first non-blank character. */
 export function readMemoryMap(file: string): LoadedMemoryMap {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw inputError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'unknown error'})`);
-  }
+  const text = readTextFile(file);
   if (!/^\s*[{[]/.test(text)) {
     const comment = text.split('\n').filter((line) => line.startsWith('#')).map((line) => line.slice(1).trim());
     return { file, source: comment.join(' ') || file, regions: parseE820(text, file) };

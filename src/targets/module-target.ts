@@ -106,18 +106,12 @@ function run(step: ConcreteStep, allocator: FrameAllocatorModule): Outcome {
   }
 }
 
-export function createModuleTarget(path: string, options: { maxFrames: number; profile: BuildProfile }): AllocatorTarget {
-  const exports = loadAllocatorModule(path);
-  const open = (): FrameAllocatorModule => {
-    const allocator = exports.createAllocator(options);
-    const missing = MODULE_OPERATIONS.filter((operation) => typeof (allocator as unknown as Record<string, unknown>)[operation] !== 'function');
-    if (missing.length > 0) throw new InputError(`--allocator ${path}: createAllocator() returned an allocator without ${missing.join(', ')} (see docs/allocator-interface.md)`);
-    return allocator;
-  };
+/** A target over the allocator interface: `open` makes a fresh allocator for every run. */
+export function createInterfaceTarget(name: string, maxFrames: number, open: () => FrameAllocatorModule): AllocatorTarget {
   let allocator = open();
   return {
-    name: `module ${path} (${options.profile})`,
-    maxFrames: options.maxFrames,
+    name,
+    maxFrames,
     reset() {
       allocator = open();
     },
@@ -126,12 +120,22 @@ export function createModuleTarget(path: string, options: { maxFrames: number; p
       try {
         outcome = run(step, allocator);
       } catch (error) {
-        // A throw is the module's panic: reported with its message, like a Rust panic.
+        // A throw is the allocator's panic (RustPanic for the port): reported with its message.
         outcome = { kind: 'panic', message: error instanceof Error ? error.message : String(error) };
       }
-      const frame = touchedFrame(step, outcome, options.maxFrames);
+      const frame = touchedFrame(step, outcome, maxFrames);
       return { outcome, free: allocator.freeCount(), total: allocator.totalCount(), ...(frame !== undefined && { frameUsed: allocator.isUsed(frame) }) };
     },
     freeRanges: () => allocator.freeRanges().map(([start, end]) => [start, end] as const),
   };
+}
+
+export function createModuleTarget(path: string, options: { maxFrames: number; profile: BuildProfile }): AllocatorTarget {
+  const exports = loadAllocatorModule(path);
+  return createInterfaceTarget(`module ${path} (${options.profile})`, options.maxFrames, () => {
+    const allocator = exports.createAllocator(options);
+    const missing = MODULE_OPERATIONS.filter((operation) => typeof (allocator as unknown as Record<string, unknown>)[operation] !== 'function');
+    if (missing.length > 0) throw new InputError(`--allocator ${path}: createAllocator() returned an allocator without ${missing.join(', ')} (see docs/allocator-interface.md)`);
+    return allocator;
+  });
 }
