@@ -31,3 +31,15 @@ export function expectErr<T>(result: Result<T>, error: FrameAllocatorError): voi
 export function expectOk<T>(result: Result<T>): void {
   expect(result.ok).toBe(true);
 }
+
+/** Values a JavaScript caller may pass that are not a u64: [value, error class, text the message must name]. */
+export const NOT_A_U64: readonly [unknown, typeof RangeError | typeof TypeError, string][] = [
+  [-1, RangeError, '-1'],
+  [1.5, RangeError, '1.5'],
+  [NaN, RangeError, 'NaN'],
+  [2 ** 53, RangeError, '9007199254740992'],
+  [1n << 64n, RangeError, '18446744073709551616n'],
+  [-1n, RangeError, '-1n'],
+  [Infinity, RangeError, 'Infinity'],
+  ['7', TypeError, '"7"'],
+];

@@ -1,6 +1,7 @@
 // PhysAddr and Frame: formatting, 52-bit masking, and values handed in by JavaScript callers.
 import { describe, expect, it } from 'vitest';
 import { Frame, PhysAddr, RustPanic, U64_MAX } from '../../src/allocator/index.js';
+import { NOT_A_U64 } from './helpers.js';
 
 describe('PhysAddr formatting', () => {
   it('debug, Display, LowerHex and UpperHex like the seed\'s fmt impls', () => {
@@ -83,16 +84,7 @@ describe('Frame', () => {
 });
 
 describe('JavaScript boundary: values that are not a u64', () => {
-  // [value, expected error class, text the message must contain]
-  const bad: [unknown, typeof RangeError | typeof TypeError, string][] = [
-    [-1, RangeError, '-1'],
-    [1.5, RangeError, '1.5'],
-    [NaN, RangeError, 'NaN'],
-    [2 ** 53, RangeError, '9007199254740992'],
-    [1n << 64n, RangeError, '18446744073709551616n'],
-    [-1n, RangeError, '-1n'],
-    [Infinity, RangeError, 'Infinity'],
-  ];
+  const bad = NOT_A_U64;
 
   for (const [value, errorClass, text] of bad) {
     it(`Frame.fromNumber(${String(value)}) throws ${errorClass.name} naming the value`, () => {
