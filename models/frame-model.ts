@@ -22,13 +22,25 @@ export interface ModelPolicy {
    * MAX_FRAMES are InvalidFrame; the others are FrameInUse, as a bitmap-only reading would have it.
    */
   readonly invalidFrame: 'outside-usable-memory' | 'beyond-capacity';
+  /**
+   * `ok` (default, J11): freeing a free frame is `Ok(())` and changes nothing, as the seed's comment
+   * says. `invalid-frame`: a double free is an error the caller hears about (`Err(InvalidFrame)`).
+   */
+  readonly doubleFree: 'ok' | 'invalid-frame';
 }
 
 export type Expectation =
   | { readonly kind: 'exact'; readonly outcome: Outcome }
   | { readonly kind: 'any-free-frame'; readonly free: readonly FrameRange[] };
 
-export const DEFAULT_POLICY: ModelPolicy = { allocation: 'loose', invalidFrame: 'outside-usable-memory' };
+/** Every policy and its choices, the default first. */
+export const POLICY_CHOICES: { readonly [P in keyof ModelPolicy]: readonly ModelPolicy[P][] } = {
+  allocation: ['loose', 'strict'],
+  invalidFrame: ['outside-usable-memory', 'beyond-capacity'],
+  doubleFree: ['ok', 'invalid-frame'],
+};
+
+export const DEFAULT_POLICY: ModelPolicy = { allocation: 'loose', invalidFrame: 'outside-usable-memory', doubleFree: 'ok' };
 
 const PAGE = 4096n;
 const ADDRESS_SPACE_END = 1n << 64n;
@@ -236,7 +248,9 @@ export class FrameModel {
   private refuseFree(frame: number | bigint): 'NotInitialized' | 'InvalidFrame' | undefined {
     if (!this.isInitialized) return 'NotInitialized';
     if (frame >= this.maxFrames) return 'InvalidFrame';
-    if (this.statusOf(Number(frame)) === 'never-usable' && this.policy.invalidFrame === 'outside-usable-memory') return 'InvalidFrame';
+    const status = this.statusOf(Number(frame));
+    if (status === 'never-usable' && this.policy.invalidFrame === 'outside-usable-memory') return 'InvalidFrame';
+    if (status === 'free' && this.policy.doubleFree === 'invalid-frame') return 'InvalidFrame';
     return undefined;
   }
 

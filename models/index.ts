@@ -1,2 +1,2 @@
-export { FrameModel, DEFAULT_POLICY, type Expectation, type FrameStatus, type ModelOptions, type ModelPolicy } from './frame-model.js';
+export { FrameModel, DEFAULT_POLICY, POLICY_CHOICES, type Expectation, type FrameStatus, type ModelOptions, type ModelPolicy } from './frame-model.js';
 export { FrameSet } from './frame-set.js';

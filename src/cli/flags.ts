@@ -1,5 +1,6 @@
 // Flag values, checked: every bad value is one line naming the flag and what it accepts (exit 2).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { POLICY_CHOICES, type ModelPolicy } from '../../models/index.js';
 import { InputError } from '../files/input-error.js';
 
 export const usageError = (message: string): InputError => new InputError(message);
@@ -49,4 +50,18 @@ export function shardFlag(value: string | undefined): { index: number; count: nu
   const count = Number(match?.[2]);
   if (match === null || count < 1 || index < 1 || index > count || count > 10_000) throw usageError(`--shard must be i/n with 1 <= i <= n (e.g. 2/8), got "${value}"`);
   return { index, count };
+}
+
+/** "allocation=strict,doubleFree=invalid-frame": model policies (models/SPEC.md), each checked. */
+export function policyFlag(value: string | undefined): Partial<ModelPolicy> {
+  if (value === undefined) return {};
+  const policy: Record<string, string> = {};
+  for (const part of value.split(',')) {
+    const [name, choice] = part.split('=') as [string, string | undefined];
+    const choices = POLICY_CHOICES[name as keyof ModelPolicy] as readonly string[] | undefined;
+    if (choices === undefined) throw usageError(`--policy: unknown policy "${name}" (known: ${Object.keys(POLICY_CHOICES).join(', ')})`);
+    if (choice === undefined || !choices.includes(choice)) throw usageError(`--policy ${name} must be one of ${choices.join(', ')}, got "${choice ?? ''}"`);
+    policy[name] = choice;
+  }
+  return policy as Partial<ModelPolicy>;
 }

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FrameModel } from '../../models/index.js';
+import { FrameModel, type ModelPolicy } from '../../models/index.js';
 import { findingById } from '../../properties/findings.js';
 import { SCOPES, type Scope } from '../../properties/scope.js';
 import { readBaseline } from '../files/baseline.js';
@@ -18,7 +18,7 @@ import { runCampaign } from '../runner/campaign.js';
 import { replayCounterexample } from '../runner/replay.js';
 import type { Region } from '../targets/step.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
-import { choiceFlag, durationFlag, integerFlag, parseFlags, shardFlag, usageError } from './flags.js';
+import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, usageError } from './flags.js';
 import { createProgress } from './progress.js';
 import { resolveAllocator } from './allocator-flag.js';
 
@@ -35,6 +35,7 @@ export const RUN_FLAGS = {
   allocator: { type: 'string' },
   'allocator-cmd': { type: 'string' },
   against: { type: 'string' },
+  policy: { type: 'string' },
   reports: { type: 'string' },
   format: { type: 'string' },
   'memory-map': { type: 'string', multiple: true },
@@ -55,6 +56,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
                         are filled in per scope
   --against NAME        differential mode: judge the allocator by a second one (port, corrected, seed or
                         cmd:<command>) instead of the model; the first step where they differ is the finding
+  --policy LIST         the promises to check, models/SPEC.md: allocation=loose|strict,
+                        invalidFrame=outside-usable-memory|beyond-capacity, doubleFree=ok|invalid-frame
   --profile P           debug (overflow panics, default) or release (overflow wraps)
   --scope S             small (512 frames), full (16 GiB), or both (default)
   --runs N              runs at the small scope (default 10000)
@@ -81,6 +84,8 @@ export interface RunOptions {
   readonly timeLimitMs: number | undefined;
   readonly scopes: readonly Scope['name'][];
   readonly spec: TargetSpec;
+  /** Model policies that differ from the defaults. */
+  readonly policy: Partial<ModelPolicy>;
   /** Differential mode: the allocator that judges `spec` instead of the model. */
   readonly against?: string;
   readonly reportsDir: string;
@@ -106,6 +111,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     timeLimitMs: durationFlag('time-limit', values['time-limit']),
     scopes: scope === 'both' ? ['small', 'full'] : [scope],
     spec: { allocator: resolveAllocator(values.allocator, values['allocator-cmd']), profile: choiceFlag('profile', values.profile, ['debug', 'release'] as const, 'debug') },
+    policy: policyFlag(values.policy),
     ...(values.against !== undefined && { against: resolveAgainst(values.against) }),
     reportsDir,
     corpusDir: values.corpus ?? join(reportsDir, 'regressions'),
@@ -130,6 +136,8 @@ function replayCommand(options: RunOptions): string {
   const allocator = options.spec.allocator.startsWith('cmd:') ? `--allocator-cmd '${options.spec.allocator.slice(4)}'` : `--allocator ${options.spec.allocator}`;
   const flags = [`--seed ${options.seed}`, allocator, `--profile ${options.spec.profile}`];
   if (options.against !== undefined) flags.push(`--against '${options.against}'`);
+  const policy = Object.entries(options.policy).map(([name, choice]) => `${name}=${choice}`);
+  if (policy.length > 0) flags.push(`--policy ${policy.join(',')}`);
   if (options.scopes.length === 1) flags.push(`--scope ${options.scopes[0]}`);
   flags.push(`--runs ${options.runs.small}`, `--full-runs ${options.runs.full}`);
   if (options.shard) flags.push(`--shard ${options.shard.index}/${options.shard.count}`);
@@ -140,6 +148,15 @@ function replayCommand(options: RunOptions): string {
 function startingMaps(files: readonly string[]): Region[][] {
   const chosen = files.length > 0 ? files : readdirSync(REAL_MAPS_DIR).sort().map((name) => join(REAL_MAPS_DIR, name));
   return chosen.map((file) => readMemoryMap(file).regions);
+}
+
+/** The findings as a kernel developer scans them: which defect, how bad, where, how short its counterexample. */
+function findingsTable(findings: readonly ReportFinding[]): string {
+  const rows = findings.map((finding) => [finding.id, finding.severity, finding.scope, String(finding.content.steps.length), finding.property, finding.baselined ? 'baselined' : 'NEW']);
+  const header = ['finding', 'severity', 'scope', 'steps', 'property', ''];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: readonly string[]): string => `  ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd()}\n`;
+  return `\n${line(header)}${line(widths.map((width) => '-'.repeat(width)))}${rows.map(line).join('')}\n`;
 }
 
 export function runCampaignCommand(options: RunOptions, out: (text: string) => void): number {
@@ -215,13 +232,13 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       targetName = target.name;
       return target;
     },
-    newModel: (scope) => new FrameModel({ maxFrames: scope.maxFrames }),
+    newModel: (scope) => new FrameModel({ maxFrames: scope.maxFrames, policy: options.policy }),
     ...(options.against !== undefined && { reference: (scope: Scope) => createTarget({ ...options.spec, allocator: options.against as string }, scope.maxFrames) }),
     ...(options.timeLimitMs !== undefined && { timeLimitMs: options.timeLimitMs }),
     onRun: (scope, stats) => progress.run(scope.name, stats, findings.length),
     onSearch: (scope, stats, failure) => {
       if (failure !== undefined) {
-        const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name], options.against);
+        const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name], options.against, options.policy);
         const relative = join('counterexamples', corpusFileName(content.finding.id, scope.name));
         writeCounterexample(join(folder, relative), content);
         if (options.writeCorpus && !differential) addToCorpus(options.corpusDir, content);
@@ -241,6 +258,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   progress.done();
   if (options.format === 'json') out(`${JSON.stringify(report, null, 2)}\n`);
   else {
+    if (findings.length > 0) out(findingsTable(findings));
     for (const reason of report.verdict.reasons) out(`  ✗ ${reason}\n`);
     const baselined = findings.filter((finding) => finding.baselined).length;
     out(`framecheck: ${report.verdict.exitCode === 0 ? 'all properties hold' : 'a property fails'} — ${findings.length} findings (${baselined} baselined), seed ${options.seed}; reports in ${folder}\n`);

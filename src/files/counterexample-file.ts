@@ -2,6 +2,7 @@
 // memory map, each step with what the allocator returned and what it promised, the first step
 // where they differ, the frame map there) and everything a replay needs — the recorded steps
 // alone, plus fast-check's seed and path for regenerating the run with the same settings.
+import type { ModelPolicy } from '../../models/index.js';
 import { findingById } from '../../properties/findings.js';
 import { describeProperty } from '../../properties/invariants.js';
 import type { Scope } from '../../properties/scope.js';
@@ -41,7 +42,7 @@ export interface CounterexampleFile {
   readonly propertyDescription: string;
   readonly message: string;
   /** `against`: differential mode's judging allocator, when the finding is a difference between two. */
-  readonly target: { readonly allocator: string; readonly profile: string; readonly scope: string; readonly maxFrames: number; readonly against?: string };
+  readonly target: { readonly allocator: string; readonly profile: string; readonly scope: string; readonly maxFrames: number; readonly against?: string; readonly policy?: Partial<ModelPolicy> };
   readonly replay: { readonly seed: number; readonly path: string; readonly numRuns: number; readonly maxCommands: number; readonly shrinks: number };
   /** The map of the first init, in hex: what the machine looked like. */
   readonly memoryMap: readonly Record<string, string>[];
@@ -59,7 +60,7 @@ export interface LoadedCounterexample {
   readonly memoryMap: Region[];
 }
 
-export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: TargetSpec, numRuns: number, against?: string): CounterexampleFile {
+export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: TargetSpec, numRuns: number, against?: string, policy: Partial<ModelPolicy> = {}): CounterexampleFile {
   const known = findingById(failure.findingId);
   const firstInit = failure.trace.find(({ concrete }) => concrete.op === 'init' || concrete.op === 'boot_init')?.concrete;
   const map = firstInit !== undefined && 'map' in firstInit ? firstInit.map : [];
@@ -77,7 +78,7 @@ export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: Targ
     property,
     propertyDescription: describeProperty(property),
     message: failure.violation.message,
-    target: { allocator: spec.allocator, profile: spec.profile, scope: scope.name, maxFrames: scope.maxFrames, ...(against !== undefined && { against }) },
+    target: { allocator: spec.allocator, profile: spec.profile, scope: scope.name, maxFrames: scope.maxFrames, ...(against !== undefined && { against }), ...(Object.keys(policy).length > 0 && { policy }) },
     replay: { seed: failure.seed, path: failure.path, numRuns, maxCommands: scope.maxCommands, shrinks: failure.shrinks },
     memoryMap: (encodeStep({ op: 'init', map }).map as Record<string, string>[]),
     divergingStep: failure.violation.stepIndex,

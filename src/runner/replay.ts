@@ -21,7 +21,7 @@ export function replayCounterexample(loaded: LoadedCounterexample, spec: TargetS
   const against = loaded.content.target.against;
   const reference = against === undefined ? undefined : createTarget({ ...spec, allocator: against }, maxFrames);
   try {
-    const newModel = (): FrameModel => new FrameModel({ maxFrames });
+    const newModel = (): FrameModel => new FrameModel({ maxFrames, ...(loaded.content.target.policy !== undefined && { policy: loaded.content.target.policy }) });
     const result = runSteps({ target, newModel, setAside: [], trace: true, ...(reference !== undefined && { reference }) }, loaded.steps);
     if (result.violation === undefined) return { targetName: target.name, result };
     return { targetName: target.name, result, findingId: nameFailure(result, newModel), frameMap: frameMapOf(result, target, newModel) };

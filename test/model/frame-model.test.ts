@@ -124,6 +124,14 @@ describe('FrameModel', () => {
     expect(model.freeCount()).toBe(3);
   });
 
+  it('J11 policy: a double free can be made an error', () => {
+    const strict = new FrameModel({ maxFrames: 512, policy: { doubleFree: 'invalid-frame' } });
+    strict.apply(init(usable(0n, 0x4000n)), ok);
+    expect(strict.describeExpectation(frameStep('deallocate', 1))).toBe('Err(InvalidFrame)');
+    strict.apply(frameStep('allocate_specific', 1), ok);
+    expect(strict.describeExpectation(frameStep('deallocate', 1))).toBe('Ok(())');
+  });
+
   it('J13: a reservation covers every frame its byte range touches, and nothing from 2^52 up', () => {
     const touched = modelAfter([init(usable(0n, 0x8000n)), { op: 'reserve_kernel', start: 0x1001n, size: 0x1000n }]);
     expect([...touched.freeFrames()]).toEqual([0, 3, 4, 5, 6, 7]);

@@ -20,6 +20,7 @@ function campaign(allocator: string, name: string): string {
     timeLimitMs: undefined,
     scopes: ['small', 'full'],
     spec: { allocator, profile: 'debug' },
+    policy: {},
     reportsDir,
     corpusDir: join(reportsDir, 'corpus'),
     baselineFile: join(reportsDir, 'no-baseline.json'),
