@@ -109,8 +109,9 @@ function variedMap(maps: readonly (readonly Region[])[], scope: Scope): fc.Arbit
       else if (kind === 'drop') varied.splice(i, 1);
       else if (kind === 'retype') varied[i] = { ...region, kind: newKind };
       else {
-        const delta = BigInt(amount) * (kind === 'shift-pages' ? PAGE : 1n);
-        varied[i] = { ...region, base: region.base + delta < 0n ? 0n : region.base + delta };
+        // Moved, but still a u64 (firmware cannot report anything else).
+        const moved = region.base + BigInt(amount) * (kind === 'shift-pages' ? PAGE : 1n);
+        varied[i] = { ...region, base: moved < 0n ? 0n : moved > U64_MAX ? U64_MAX : moved };
       }
     }
     return varied;

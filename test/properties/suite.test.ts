@@ -1,7 +1,11 @@
 // The property suite itself: the main campaign's sizes (10,000 small-scope and 1,000 full-scope
 // sequences) find every defect of the port, named, with a minimal counterexample each, and the
 // corrected allocator passes the same campaign with every coverage requirement met.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_MAPS_DIR } from '../../src/cli/run-command.js';
+import { readMemoryMap } from '../../src/files/memory-map-file.js';
 import { FrameModel } from '../../models/index.js';
 import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { SCOPES } from '../../properties/scope.js';
@@ -10,6 +14,7 @@ import { createTarget } from '../../src/targets/target-spec.js';
 import type { BuildProfile } from '../../src/targets/step.js';
 
 const SEED = 20261125;
+const REAL_MAPS = readdirSync(REAL_MAPS_DIR).map((name) => readMemoryMap(join(REAL_MAPS_DIR, name)).regions);
 const MAIN_RUNS = { small: 10_000, full: 1_000 } as const;
 /** Defects only a native target shows: the port clips the loops that hang the Rust seed. */
 const NATIVE_ONLY = new Set(['reserve-and-init-loop-over-every-frame-requested']);
@@ -17,7 +22,8 @@ const NATIVE_ONLY = new Set(['reserve-and-init-loop-over-every-frame-requested']
 function campaign(allocator: string, profile: BuildProfile, policy: Partial<ConstructorParameters<typeof FrameModel>[0]['policy']> = {}): CampaignResult {
   console.log(`campaign: ${allocator} (${profile}), seed ${SEED}`);
   return runCampaign({
-    scopes: [SCOPES.small, SCOPES.full],
+    // The main job's scopes: runs start from the real machines' maps too (data/memory-maps).
+    scopes: [SCOPES.small, SCOPES.full].map((scope) => ({ ...scope, startingMaps: REAL_MAPS })),
     seed: SEED,
     numRuns: (scope) => MAIN_RUNS[scope.name],
     target: (scope) => createTarget({ allocator, profile }, scope.maxFrames),
