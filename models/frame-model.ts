@@ -2,7 +2,7 @@
 // intent of its design — as sets of frames. It never looks at a bitmap word or a hint-word search.
 // Every judgement call is numbered (J1, J2, ...) and argued, with the seed sentence it rests on,
 // in models/SPEC.md; the code cites the number.
-import type { Outcome, Region } from '../src/targets/step.js';
+import { PAGE, PHYS_ADDR_LIMIT, type Outcome, type Region } from '../src/targets/step.js';
 import { formatOutcome } from '../src/targets/step-format.js';
 import type { ConcreteStep, FrameRange } from '../src/targets/target.js';
 import { FrameSet } from './frame-set.js';
@@ -42,9 +42,7 @@ export const POLICY_CHOICES: { readonly [P in keyof ModelPolicy]: readonly Model
 
 export const DEFAULT_POLICY: ModelPolicy = { allocation: 'loose', invalidFrame: 'outside-usable-memory', doubleFree: 'ok' };
 
-const PAGE = 4096n;
 const ADDRESS_SPACE_END = 1n << 64n;
-const PHYS_ADDR_LIMIT = 1n << 52n;
 const KERNEL_RESERVATION = 16n << 20n;
 const LOW_MEMORY_RESERVATION = 1n << 20n;
 

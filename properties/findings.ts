@@ -5,7 +5,7 @@
 // step; the catalogue is in precedence order, the most specific cause first) and let a campaign set a finding aside to search for the defects behind it. A failure that
 // no trigger explains is reported as a new finding.
 import type { FrameModel } from '../models/index.js';
-import type { Region } from '../src/targets/step.js';
+import { PAGE, PHYS_ADDR_LIMIT, U64_MAX, type Region } from '../src/targets/step.js';
 import type { ConcreteStep } from '../src/targets/target.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -26,9 +26,6 @@ export interface KnownFinding {
   readonly onlyAsHang?: boolean;
 }
 
-const PAGE = 4096n;
-const U64_MAX = (1n << 64n) - 1n;
-const PHYS_ADDR_LIMIT = 1n << 52n;
 const KERNEL_RESERVATION = 16n << 20n;
 const PHYS_ADDR_MASK = PHYS_ADDR_LIMIT - 1n;
 /** 2^28 frames: a frame-by-frame loop this long stalls boot for a second; 2^40 frames, for hours. */

@@ -68,7 +68,8 @@ export function checkResult(step: ConcreteStep, report: StepReport, model: Frame
 export function checkState(step: ConcreteStep, report: StepReport, model: FrameModel): Violation | undefined {
   // Before init the bitmap means nothing (the seed leaves it zeroed and refuses every request).
   const frame = model.initialized ? touchedFrame(step, report.outcome, model.maxFrames) : undefined;
-  if (frame !== undefined && report.frameUsed !== undefined) {
+  if (frame !== undefined) {
+    if (report.frameUsed === undefined) return violation('frame-state-matches-model', `the allocator did not report the bitmap bit of Frame(${frame})`);
     const status = model.statusOf(frame);
     if (report.frameUsed !== (status !== 'free')) {
       return violation('frame-state-matches-model', `the bitmap marks Frame(${frame}) ${report.frameUsed ? 'used' : 'free'}; it is ${status}`);

@@ -3,7 +3,7 @@
 // fast-check has no coverage requirements, so a generator that silently stops reaching exhaustion
 // or wraparound would otherwise go unnoticed.
 import type { FrameModel } from '../models/index.js';
-import type { Outcome, Region } from '../src/targets/step.js';
+import { PAGE, PHYS_ADDR_LIMIT, U64_MAX, type Outcome, type Region } from '../src/targets/step.js';
 import type { ConcreteStep } from '../src/targets/target.js';
 import type { Scope } from './scope.js';
 
@@ -60,9 +60,6 @@ export const COVERAGE_REQUIREMENTS: Readonly<Record<Scope['name'], Partial<Recor
   },
 };
 
-const PAGE = 4096n;
-const U64_MAX = (1n << 64n) - 1n;
-const PHYS_ADDR_LIMIT = 1n << 52n;
 
 /** What a run remembers for labelling beyond the model: the frames freed so far. */
 export interface LabelMemory {

@@ -6,10 +6,8 @@ import fc from 'fast-check';
 import type { FrameArg } from '../../src/targets/step.js';
 import type { Scope } from '../scope.js';
 
-export const PAGE = 4096n;
-export const U64_MAX = (1n << 64n) - 1n;
-/** x86-64 physical addresses have 52 bits; `PhysAddr::new` masks the rest. */
-export const PHYS_ADDR_LIMIT = 1n << 52n;
+export { PAGE, PHYS_ADDR_LIMIT, U64_MAX } from '../../src/targets/step.js';
+import { PAGE, PHYS_ADDR_LIMIT, U64_MAX } from '../../src/targets/step.js';
 
 /** Frames inside the bitmap, biased towards word boundaries and both ends. */
 export function frameInCapacity(scope: Scope): fc.Arbitrary<number> {

@@ -1,11 +1,10 @@
 // Steps as JSON, in the seed's units and readable by a kernel developer: addresses and sizes as
 // hex strings ("0x100000"), frame numbers as decimal numbers (or decimal strings past 2^53, where
 // a JSON number would lose the frame). Decoding validates every field and names what is wrong.
-import { REGION_KINDS, type FrameArg, type Region, type RegionKind, type Step, type StepOp } from '../targets/step.js';
+import { REGION_KINDS, U64_MAX, type FrameArg, type Region, type RegionKind, type Step, type StepOp } from '../targets/step.js';
 
 export type JsonStep = Record<string, unknown> & { op: StepOp };
 
-const U64_MAX = (1n << 64n) - 1n;
 const hex = (value: bigint): string => `0x${value.toString(16)}`;
 
 const encodeFrameNumber = (number: number | bigint): number | string =>

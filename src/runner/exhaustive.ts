@@ -19,14 +19,11 @@
 // shortest) path of each finding is kept.
 import { FrameModel } from '../../models/index.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
-import type { Outcome, Region } from '../targets/step.js';
+import { PAGE, PHYS_ADDR_LIMIT, U64_MAX, type Outcome, type Region } from '../targets/step.js';
 import type { AllocatorTarget, ConcreteStep, StepReport } from '../targets/target.js';
 import { runSteps, type RunConfig, type RunViolation } from './lockstep.js';
 import { nameFailure } from './search.js';
 
-const PAGE = 0x1000n;
-const U64_MAX = (1n << 64n) - 1n;
-const PHYS_ADDR_LIMIT = 1n << 52n;
 
 /** The default scope: two bitmap words. */
 export const EXHAUSTIVE_DEFAULT_FRAMES = 128;

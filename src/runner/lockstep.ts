@@ -213,6 +213,8 @@ class LockstepRun implements StepExecutor {
 /** Panic messages compare up to the port's appended site: "attempt to add with overflow (FrameAllocator::init: …)". */
 const panicText = (message: string): string => message.split(' (')[0] ?? message;
 
+const bitText = (used: boolean | undefined): string => (used === undefined ? 'not reported' : used ? 'used' : 'free');
+
 /** How two allocators' answers to one step differ, if they do. */
 export function reportDifference(mine: StepReport, theirs: StepReport): string | undefined {
   const [a, b] = [mine.outcome, theirs.outcome];
@@ -223,9 +225,9 @@ export function reportDifference(mine: StepReport, theirs: StepReport): string |
     (a.kind !== 'ok' || JSON.stringify(a.value) === JSON.stringify((b as typeof a).value));
   if (!same) return `returned ${formatOutcome(a)} and ${formatOutcome(b)}`;
   if (mine.free !== theirs.free || mine.total !== theirs.total) return `free_count/total_count ${mine.free}/${mine.total} and ${theirs.free}/${theirs.total}`;
-  if (mine.frameUsed !== undefined && theirs.frameUsed !== undefined && mine.frameUsed !== theirs.frameUsed) {
-    return `the frame's bitmap bit is ${mine.frameUsed ? 'used' : 'free'} and ${theirs.frameUsed ? 'used' : 'free'}`;
-  }
+  // Both sides name the same touched frame (src/targets/touched-frame.ts, docs/protocol.md), so a
+  // bit reported by one and not the other is a difference too.
+  if (mine.frameUsed !== theirs.frameUsed) return `the touched frame's bitmap bit is ${bitText(mine.frameUsed)} and ${bitText(theirs.frameUsed)}`;
   return undefined;
 }
 

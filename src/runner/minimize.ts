@@ -6,10 +6,9 @@
 // leave a value another generator branch could have made smaller, or a step that mattered only
 // through a reference; this pass works on the concrete steps a counterexample file records, so
 // what is printed is locally minimal: no single removal or lowering keeps the failure.
-import type { Region, Step } from '../targets/step.js';
+import { PAGE, type Region, type Step } from '../targets/step.js';
 import type { ConcreteStep } from '../targets/target.js';
 
-const PAGE = 4096n;
 
 type Predicate = (steps: readonly Step[]) => boolean;
 

@@ -3,7 +3,7 @@
 // module is. FrameAllocator methods and the module-level functions act on the same global
 // instance, as they do in a kernel that boots with `init(boot_info)` and later calls the methods.
 import { MemoryMap, type BootInfo } from '../allocator/boot-info.js';
-import type { FrameAllocator, FrameAllocatorOptions, Result } from '../allocator/frame-allocator.js';
+import { MAX_FRAMES, validateCapacity, type FrameAllocator, type FrameAllocatorOptions, type Result } from '../allocator/frame-allocator.js';
 import { FRAME_ALLOCATOR, deallocateFrame, memoryStats } from '../allocator/global.js';
 import { Frame, type PhysAddr } from '../allocator/phys-addr.js';
 import { createInterfaceTarget, type FrameAllocatorModule, type ModuleResult } from './module-target.js';
@@ -58,6 +58,6 @@ export function inProcessModule(api: InProcessAllocator, options: FrameAllocator
 }
 
 export function createInProcessTarget(api: InProcessAllocator, options: FrameAllocatorOptions): AllocatorTarget {
-  const probe = api.newAllocator(options);
-  return createInterfaceTarget(`${api.name} (${probe.profile})`, probe.maxFrames, () => inProcessModule(api, options));
+  const maxFrames = validateCapacity(options.maxFrames ?? MAX_FRAMES);
+  return createInterfaceTarget(`${api.name} (${options.profile ?? 'debug'})`, maxFrames, () => inProcessModule(api, options));
 }

@@ -3,6 +3,11 @@
 // sizes as bigint, frame numbers as usize). Steps are plain data so that a counterexample file
 // replays from the recorded steps alone, without fast-check regenerating anything.
 
+/** The units of the seed's API, for everything that reasons about steps: a 4 KiB page, the u64 range, 52-bit physical addresses. */
+export const PAGE = 4096n;
+export const U64_MAX = (1n << 64n) - 1n;
+export const PHYS_ADDR_LIMIT = 1n << 52n;
+
 /** The firmware kinds of a memory-map entry (E820 types plus the kinds a Rust kernel's boot info carries). */
 export const REGION_KINDS = [
   'Usable',

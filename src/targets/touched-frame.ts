@@ -1,10 +1,8 @@
 // The frame a step names or hands out: the one frame whose bitmap bit the per-step check compares
 // with the model (the whole bitmap is compared once, at the end of a run).
-import type { Outcome } from './step.js';
+import { PAGE, PHYS_ADDR_LIMIT, type Outcome } from './step.js';
 import type { ConcreteStep } from './target.js';
 
-const PAGE_SIZE = 4096n;
-const PHYS_ADDR_LIMIT = 1n << 52n;
 
 /** The frame number a step names or returned, if there is one and it lies below `maxFrames`. */
 export function touchedFrame(step: ConcreteStep, outcome: Outcome, maxFrames: number): number | undefined {
@@ -21,7 +19,7 @@ export function touchedFrame(step: ConcreteStep, outcome: Outcome, maxFrames: nu
       break;
     case 'allocate_frame_at':
       // An address beyond 52 bits names no real frame (the seed masks it onto a low one).
-      frame = step.addr < PHYS_ADDR_LIMIT ? step.addr / PAGE_SIZE : undefined;
+      frame = step.addr < PHYS_ADDR_LIMIT ? step.addr / PAGE : undefined;
       break;
     default:
       frame = undefined;

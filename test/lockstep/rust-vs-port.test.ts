@@ -8,10 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SMALL_SCOPE } from '../../properties/scope.js';
 import { memoryMap } from '../../properties/generators/memory-map.js';
 import { frameInCapacity, frameNumber, PAGE, PHYS_ADDR_LIMIT, physAddr, reserveSize, U64_MAX } from '../../properties/generators/values.js';
+import { reportDifference } from '../../src/runner/lockstep.js';
 import { createNativeTarget, encodeStep } from '../../src/targets/native-target.js';
 import { createPortTarget } from '../../src/targets/port-target.js';
 import { buildSeedDriver, seedDriverUnavailable } from '../../src/targets/seed-driver.js';
-import type { BuildProfile, Outcome, Region, RegionKind } from '../../src/targets/step.js';
+import type { BuildProfile, Region, RegionKind } from '../../src/targets/step.js';
 import { formatOutcome, formatStep } from '../../src/targets/step-format.js';
 import { TargetFault, type AllocatorTarget, type ConcreteStep, type FrameRange, type StepReport } from '../../src/targets/target.js';
 
@@ -147,17 +148,6 @@ function concrete(step: StepTemplate, handedOut: readonly number[]): ConcreteSte
 
 // ---------------------------------------------------------------- comparison
 
-/** The port appends the seed expression to Rust's panic message: `<message> (<site>)`. */
-const rustPanicMessage = (message: string): string => {
-  const cut = message.indexOf(' (');
-  return cut < 0 ? message : message.slice(0, cut);
-};
-
-function sameOutcome(rust: Outcome, port: Outcome): boolean {
-  if (rust.kind === 'panic' && port.kind === 'panic') return rust.message === rustPanicMessage(port.message);
-  return JSON.stringify(rust) === JSON.stringify(port);
-}
-
 const showReport = (report: StepReport, op: ConcreteStep['op']): string =>
   `${formatOutcome(report.outcome, op)}  free=${report.free} total=${report.total} bit=${report.frameUsed === undefined ? '-' : report.frameUsed ? 1 : 0}`;
 
@@ -216,14 +206,8 @@ function runLockstep(profile: BuildProfile, rustTarget: AllocatorTarget, portTar
       const tally = port.outcome.kind === 'err' ? `err ${port.outcome.error}` : port.outcome.kind === 'panic' ? `panic ${rust.outcome.kind === 'panic' ? rust.outcome.message : '?'}` : port.outcome.kind;
       outcomes.set(tally, (outcomes.get(tally) ?? 0) + 1);
       history.push({ step, report: port });
-      const fields: string[] = [];
-      if (!sameOutcome(rust.outcome, port.outcome)) fields.push('outcome');
-      if (rust.free !== port.free) fields.push('free_count');
-      if (rust.total !== port.total) fields.push('total_count');
-      if (rust.frameUsed !== port.frameUsed) fields.push('bit of the touched frame');
-      if (fields.length > 0) {
-        expect.fail(difference(profile, index, history, fields.join(', '), showReport(rust, step.op), showReport(port, step.op)));
-      }
+      const differs = reportDifference(rust, port);
+      if (differs !== undefined) expect.fail(difference(profile, index, history, differs, showReport(rust, step.op), showReport(port, step.op)));
       const { outcome } = port;
       if ((step.op === 'allocate' || step.op === 'allocate_frame' || step.op === 'allocate_frame_at') && outcome.kind === 'ok' && typeof outcome.value === 'number') {
         handedOut.push(outcome.value);
