@@ -1,11 +1,18 @@
 // Code coverage of the allocator code, the corrected allocator and the model by the property suite
-// alone (no unit tests): `npm run coverage`. Every line, branch, function and statement must be
-// reached by generated runs, file by file. See docs/mutation.md (Coverage).
+// alone (no unit tests): `npm run coverage`, part of `npm test`. Every line, branch, function and
+// statement must be reached, file by file. See docs/mutation.md (Coverage).
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The property suite: the stateful campaigns (with the policies and a planted defect), the component
+ * properties, the bounded-exhaustive search, and the mutation-testing campaigns. `npm test` runs
+ * these only here, under coverage; vitest.config.ts runs everything else.
+ */
+export const PROPERTY_SUITE = ['test/properties/suite.test.ts', 'test/properties/components.test.ts', 'test/runner/exhaustive.test.ts', 'test/mutation/property-suite.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/properties/suite.test.ts', 'test/mutation/property-suite.test.ts'],
+    include: PROPERTY_SUITE,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     coverage: {

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/mutation/property-suite.test.ts'],
+    include: ['test/mutation/property-suite.test.ts', 'test/properties/components.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,
   },

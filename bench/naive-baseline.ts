@@ -3,14 +3,13 @@
 // allocator directly and, after every step, comparing the WHOLE bitmap (target.freeRanges() against
 // model.freeFrames().ranges()) and the counters. No touched-frame shortcut, no executor.
 //
-// The arbitrary mirrors generatedRun(scope) draw for draw (same record, option, oneof weights and
+// The arbitrary mirrors generatedRun(scope) draw for draw (same tuple, option, oneof weights and
 // commands settings; the commands are only .map-ped into naive classes, which draws nothing), so
 // the same seed gives the same sequences. That is checked: the first runs' steps are compared with
 // fc.sample, and the executed step totals of both runners must be equal.
 import fc from 'fast-check';
 import { FrameModel } from '../models/index.js';
-import { commandMix, generatedRun, type StepCommand } from '../properties/commands/index.js';
-import { bootInit, init } from '../properties/commands/init.js';
+import { generatedRun, runsOf, type RunOf, type StepCommand } from '../properties/commands/index.js';
 import type { Scope } from '../properties/scope.js';
 import type { Step } from '../src/targets/step.js';
 import { FRAME_RETURNING_OPS, formatOutcome, formatStep } from '../src/targets/step-format.js';
@@ -75,18 +74,10 @@ class NaiveCommand implements fc.Command<NaiveModel, NaiveReal> {
 
 const naive = (command: StepCommand): NaiveCommand => new NaiveCommand(command.step);
 
-interface NaiveRun {
-  readonly opening: NaiveCommand | null;
-  readonly commands: Iterable<fc.Command<NaiveModel, NaiveReal>>;
-}
+type NaiveRun = RunOf<NaiveCommand, NaiveModel, NaiveReal>;
 
 /** generatedRun(scope), draw for draw, with naive commands. */
-function naiveRun(scope: Scope): fc.Arbitrary<NaiveRun> {
-  return fc.record({
-    opening: fc.option(fc.oneof({ weight: 4, arbitrary: init(scope).map(naive) }, { weight: 1, arbitrary: bootInit(scope).map(naive) }), { freq: 10 }),
-    commands: fc.commands([commandMix(scope).map(naive)], { maxCommands: scope.maxCommands, size: 'max' }),
-  });
-}
+const naiveRun = (scope: Scope): fc.Arbitrary<NaiveRun> => runsOf(scope, naive);
 
 /** The first `count` runs of both arbitraries under `seed`, step by step: equal or not. */
 export function sameSequences(scope: Scope, seed: number, count: number): boolean {

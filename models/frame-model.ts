@@ -2,7 +2,7 @@
 // intent of its design — as sets of frames. It never looks at a bitmap word or a hint-word search.
 // Every judgement call is numbered (J1, J2, ...) and argued, with the seed sentence it rests on,
 // in models/SPEC.md; the code cites the number.
-import { PAGE, PHYS_ADDR_LIMIT, type Outcome, type Region } from '../src/targets/step.js';
+import { ALLOCATOR_ERRORS, PAGE, PHYS_ADDR_LIMIT, type Outcome, type Region } from '../src/targets/step.js';
 import { formatOutcome } from '../src/targets/step-format.js';
 import type { ConcreteStep, FrameRange } from '../src/targets/target.js';
 import { FrameSet } from './frame-set.js';
@@ -75,8 +75,8 @@ export class FrameModel {
     return this.nextFreeHint;
   }
 
+  /** The status of a frame below capacity (callers handle frames at or past MAX_FRAMES first). */
   statusOf(frame: number): FrameStatus {
-    if (frame >= this.maxFrames) return 'beyond-capacity';
     if (!this.usable.has(frame)) return 'never-usable';
     if (this.free.has(frame)) return 'free';
     return this.handedOut.has(frame) ? 'handed-out' : 'reserved';
@@ -95,40 +95,26 @@ export class FrameModel {
     return this.free;
   }
 
-  /** Every frame below capacity in exactly one run of one status, ascending. */
+  /**
+   * Every frame below capacity in exactly one run of one status, ascending. Neighbouring runs never
+   * share a status: each cut is the edge of the usable, free or handed-out set, which changes it.
+   */
   statusRuns(): { start: number; end: number; status: FrameStatus }[] {
     const cuts = new Set<number>([0, this.maxFrames]);
     for (const set of [this.usable, this.free, this.handedOut]) {
       for (const [start, end] of set.ranges()) cuts.add(start).add(end);
     }
     const points = [...cuts].filter((cut) => cut <= this.maxFrames).sort((a, b) => a - b);
-    const runs: { start: number; end: number; status: FrameStatus }[] = [];
-    for (let i = 0; i + 1 < points.length; i++) {
+    return points.slice(1).map((end, i) => {
       const start = points[i] as number;
-      const end = points[i + 1] as number;
-      const status = this.statusOf(start);
-      const last = runs[runs.length - 1];
-      if (last !== undefined && last.status === status) last.end = end;
-      else runs.push({ start, end, status });
-    }
-    return runs;
-  }
-
-  clone(): FrameModel {
-    const copy = new FrameModel({ maxFrames: this.maxFrames, policy: this.policy });
-    copy.isInitialized = this.isInitialized;
-    copy.usable = this.usable.clone();
-    copy.free = this.free.clone();
-    copy.handedOut = this.handedOut.clone();
-    copy.nextFreeHint = this.nextFreeHint;
-    return copy;
+      return { start, end, status: this.statusOf(start) };
+    });
   }
 
   /** Two models with the same key promise the same for every future step (bounded-exhaustive dedup). */
   stateKey(): string {
     if (!this.isInitialized) return 'uninitialized';
-    const hint = this.policy.allocation === 'strict' ? `@${this.nextFreeHint}` : '';
-    return `${this.usable}|${this.free}|${this.handedOut}${hint}`;
+    return `${this.usable}|${this.free}|${this.handedOut}@${this.nextFreeHint}`;
   }
 
   /** The outcomes the documentation allows for this step, in the model's current state. */
@@ -188,7 +174,7 @@ export class FrameModel {
     }
   }
 
-  private expect(step: ConcreteStep): { kind: 'exact'; outcome: Outcome } | { kind: 'any-free-frame' } {
+  private expect(step: ConcreteStep): ExactExpectation | { readonly kind: 'any-free-frame' } {
     switch (step.op) {
       case 'init':
       case 'boot_init':
@@ -209,7 +195,7 @@ export class FrameModel {
       case 'allocate_frame': {
         if (!this.isInitialized) return err('NotInitialized');
         if (this.free.size === 0) return err('OutOfMemory');
-        if (this.policy.allocation === 'loose') return { kind: 'any-free-frame' };
+        if (this.policy.allocation === 'loose') return ANY_FREE_FRAME;
         return ok(this.searchFromHint());
       }
       case 'allocate_specific': {
@@ -254,8 +240,13 @@ export class FrameModel {
 
   /** The strict policy's frame: the first free frame from the hint's 64-frame word, else from frame 0. */
   private searchFromHint(): number {
-    const wordStart = Math.floor(this.nextFreeHint / 64) * 64;
-    return (this.free.firstAtOrAfter(wordStart) ?? this.free.first()) as number;
+    const fromHintWord = this.free.firstAtOrAfter(Math.floor(this.nextFreeHint / 64) * 64);
+    // The wrap-around from frame 0: never needed while every frame below the hint is in use, which
+    // init, allocate and deallocate all keep true (properties/hint.ts checks it after every step).
+    /* v8 ignore else */
+    if (fromHintWord !== undefined) return fromHintWord;
+    /* v8 ignore next */
+    return this.free.firstAtOrAfter(0) as number;
   }
 
   /** J1–J5: a (re-)init is a fresh boot from this map. */
@@ -287,7 +278,7 @@ export class FrameModel {
   }
 
   private release(frame: number): void {
-    if (frame >= this.maxFrames || !this.handedOut.has(frame)) return;
+    if (!this.handedOut.has(frame)) return;
     this.handedOut.delete(frame);
     this.free.add(frame);
     if (frame < this.nextFreeHint) this.nextFreeHint = frame;
@@ -300,13 +291,21 @@ export class FrameModel {
   }
 }
 
-type ExactExpectation = { kind: 'exact'; outcome: Outcome };
-// Module-level, not closures inside expect(): expect() runs for every step of every run.
-function ok(value?: Extract<Outcome, { kind: 'ok' }>['value']): ExactExpectation {
-  return { kind: 'exact', outcome: value === undefined ? { kind: 'ok' } : { kind: 'ok', value } };
+type ExactExpectation = { readonly kind: 'exact'; readonly outcome: Outcome };
+type OkValue = Extract<Outcome, { kind: 'ok' }>['value'];
+type ErrorName = Extract<Outcome, { kind: 'err' }>['error'];
+// Module-level, not closures inside expect(): expect() runs for every step of every run. The
+// outcomes without a value are shared frozen objects, built once; only a value needs a new one.
+const OK: ExactExpectation = Object.freeze({ kind: 'exact', outcome: Object.freeze({ kind: 'ok' }) });
+const ERR = Object.fromEntries(
+  ALLOCATOR_ERRORS.map((error) => [error, Object.freeze({ kind: 'exact', outcome: Object.freeze({ kind: 'err', error }) })]),
+) as { readonly [E in ErrorName]: ExactExpectation };
+const ANY_FREE_FRAME: { readonly kind: 'any-free-frame' } = Object.freeze({ kind: 'any-free-frame' });
+function ok(value?: OkValue): ExactExpectation {
+  return value === undefined ? OK : { kind: 'exact', outcome: { kind: 'ok', value } };
 }
-function err(error: Extract<Outcome, { kind: 'err' }>['error']): ExactExpectation {
-  return { kind: 'exact', outcome: { kind: 'err', error } };
+function err(error: ErrorName): ExactExpectation {
+  return ERR[error];
 }
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
@@ -314,7 +313,8 @@ const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 
 function sameOutcome(a: Outcome, b: Outcome): boolean {
   if (a.kind === 'ok' && b.kind === 'ok') {
-    const [x, y] = [a.value, b.value];
+    const x = a.value;
+    const y = b.value;
     if (Array.isArray(x) && Array.isArray(y)) return x[0] === y[0] && x[1] === y[1];
     return x === y;
   }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { REGION_KINDS, type Region, type RegionKind } from '../../src/targets/step.js';
 import type { Scope } from '../scope.js';
-import { PAGE, PHYS_ADDR_LIMIT, U64_MAX } from './values.js';
+import { frameNearChunkEdge, PAGE, PHYS_ADDR_LIMIT, U64_MAX } from './values.js';
 
 const NON_USABLE_KINDS = REGION_KINDS.filter((kind) => kind !== 'Usable');
 const MIB = 1n << 20n;
@@ -26,7 +26,10 @@ function regionBase(scope: Scope): fc.Arbitrary<bigint> {
   const frames = spanFrames(scope);
   const frameStart = fc.integer({ min: 0, max: frames }).map((frame) => BigInt(frame) * PAGE);
   return fc.oneof(
-    { weight: 8, arbitrary: frameStart },
+    { weight: 6, arbitrary: frameStart },
+    // Memory from address 0, as every PC map starts: the bitmap's first word and first summary chunk.
+    { weight: 1, arbitrary: fc.constant(0n) },
+    { weight: 2, arbitrary: frameNearChunkEdge(Math.min(frames, 1024)).map((frame) => BigInt(frame) * PAGE) },
     { weight: 3, arbitrary: fc.integer({ min: 0, max: frames * 4096 }).map(BigInt) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 64 }).map((frame) => PHYS_ADDR_LIMIT + BigInt(frame) * PAGE) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }).map((frame) => PHYS_ADDR_LIMIT - BigInt(frame) * PAGE) },
@@ -41,6 +44,8 @@ function regionLength(scope: Scope): fc.Arbitrary<bigint> {
     { weight: 2, arbitrary: fc.integer({ min: 1, max: frames }).map((pages) => BigInt(pages) * PAGE) },
     { weight: 2, arbitrary: fc.integer({ min: 0, max: Math.min(frames, 96) * 4096 }).map(BigInt) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 4095 }).map(BigInt) },
+    // Firmware reports empty entries too.
+    { weight: 1, arbitrary: fc.constant(0n) },
   );
 }
 

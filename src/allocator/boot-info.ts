@@ -23,7 +23,8 @@ export class MemoryMap implements Iterable<MemoryRegion> {
   /** `map.add(base, length, region_type)`: any u64 base and length, kept as given. */
   add(base: bigint | number, length: bigint | number, regionType: MemoryRegionType): void {
     if (!(MEMORY_REGION_TYPES as readonly string[]).includes(regionType)) {
-      throw new TypeError(`unknown memory region type ${String(regionType)}; expected one of ${MEMORY_REGION_TYPES.join(', ')}`);
+      const given = typeof regionType === 'string' ? JSON.stringify(regionType) : `(${typeof regionType}) ${String(regionType)}`;
+      throw new TypeError(`unknown memory region type ${given}; expected one of ${MEMORY_REGION_TYPES.join(', ')}`);
     }
     this.regions.push({ base: toU64(base, 'region base'), length: toU64(length, 'region length'), regionType });
   }
@@ -34,10 +35,6 @@ export class MemoryMap implements Iterable<MemoryRegion> {
 
   [Symbol.iterator](): IterableIterator<MemoryRegion> {
     return this.iter();
-  }
-
-  get length(): number {
-    return this.regions.length;
   }
 }
 

@@ -57,21 +57,60 @@ function popcount32(x: number): number {
 /** Bits [from, to) of a 32-bit chunk, 0 <= from < to <= 32. */
 const chunkMask = (from: number, to: number): number => ((to === 32 ? ALL_ONES : (1 << to) - 1) & ~((1 << from) - 1)) >>> 0;
 
-/** Sets or clears bits [start, end) of a bit array: masked ends, whole chunks filled between. */
+/** Sets or clears the `mask` bits of one 32-bit chunk of a bit array. */
+function maskChunk(bits: Uint32Array, chunk: number, mask: number, on: boolean): void {
+  bits[chunk] = (on ? (bits[chunk] as number) | mask : (bits[chunk] as number) & ~mask) >>> 0;
+}
+
+/** Sets or clears bits [start, end), start < end, of a bit array: masked ends, whole chunks filled between. */
 function fillBits(bits: Uint32Array, start: number, end: number, on: boolean): void {
-  if (start >= end) return;
   const firstChunk = start >>> 5;
   const lastChunk = (end - 1) >>> 5;
-  const set = (chunk: number, mask: number): void => {
-    bits[chunk] = (on ? (bits[chunk] as number) | mask : (bits[chunk] as number) & ~mask) >>> 0;
-  };
   if (firstChunk === lastChunk) {
-    set(firstChunk, chunkMask(start & 31, end - firstChunk * 32));
+    maskChunk(bits, firstChunk, chunkMask(start & 31, end - firstChunk * 32), on);
     return;
   }
-  set(firstChunk, chunkMask(start & 31, 32));
+  maskChunk(bits, firstChunk, chunkMask(start & 31, 32), on);
   bits.fill(on ? ALL_ONES : 0, firstChunk + 1, lastChunk);
-  set(lastChunk, chunkMask(0, end - lastChunk * 32));
+  maskChunk(bits, lastChunk, chunkMask(0, end - lastChunk * 32), on);
+}
+
+/** How many of bits [start, end), start < end, of a bit array are clear: masked ends, whole chunks counted between. */
+function countClearBits(bits: Uint32Array, start: number, end: number): number {
+  const firstChunk = start >>> 5;
+  const lastChunk = (end - 1) >>> 5;
+  if (firstChunk === lastChunk) return popcount32((~(bits[firstChunk] as number) & chunkMask(start & 31, end - firstChunk * 32)) >>> 0);
+  // The whole chunks between: all their bits, less the set ones (an empty chunk, the common case, costs no popcount).
+  let clear = (lastChunk - firstChunk - 1) * 32;
+  for (let chunk = firstChunk + 1; chunk < lastChunk; chunk++) {
+    const used = bits[chunk] as number;
+    if (used !== 0) clear -= popcount32(used);
+  }
+  clear += popcount32((~(bits[firstChunk] as number) & chunkMask(start & 31, 32)) >>> 0);
+  return clear + popcount32((~(bits[lastChunk] as number) & chunkMask(0, end - lastChunk * 32)) >>> 0);
+}
+
+/** Appends the free frames [start, end) to ascending half-open runs, merging with the last run when they touch. */
+function extendRuns(ranges: [number, number][], start: number, end: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last !== undefined && last[1] === start) last[1] = end;
+  else ranges.push([start, end]);
+}
+
+/** Appends the free (0) bits of a 32-bit bitmap half whose first frame is `base`, run by run. */
+function extendRunsOfHalf(ranges: [number, number][], used: number, base: number): void {
+  if (used === 0) {
+    extendRuns(ranges, base, base + 32);
+    return;
+  }
+  // A bit is used, so `free >>> from` is never all ones: the trailing ones it starts with are the run.
+  let free = ~used >>> 0;
+  while (free !== 0) {
+    const from = ctz32(free);
+    const to = from + ctz32(~(free >>> from));
+    extendRuns(ranges, base + from, base + to);
+    free = (free & ~chunkMask(from, to)) >>> 0;
+  }
 }
 
 export function validateCapacity(maxFrames: number): number {
@@ -119,7 +158,7 @@ export class FrameAllocator {
       const end = Math.min(lastFrame, this.maxFrames);
       if (firstFrame >= end) continue;
       // The seed counts every frame it frees, even one an earlier region already freed.
-      this.setRange(firstFrame, end, false, false);
+      this.markRangeFree(firstFrame, end);
       this.totalFrames = addCounter(this.totalFrames, end - firstFrame, this.profile, 'FrameAllocator::init: self.total_frames += 1');
       this.freeFrames = addCounter(this.freeFrames, end - firstFrame, this.profile, 'FrameAllocator::init: self.free_frames += 1');
     }
@@ -135,7 +174,7 @@ export class FrameAllocator {
     if (startFrame >= BigInt(this.maxFrames) || numFrames === 0n) return;
     const start = Number(startFrame);
     const end = Math.min(this.maxFrames, Number(startFrame + numFrames));
-    const newlyUsed = this.setRange(start, end, true);
+    const newlyUsed = this.markRangeUsed(start, end);
     // `if self.free_frames > 0 { self.free_frames -= 1 }` once per frame newly marked.
     this.freeFrames = Math.max(0, this.freeFrames - newlyUsed);
   }
@@ -220,22 +259,25 @@ export class FrameAllocator {
   /** The free frames, ascending, as half-open runs [start, end). */
   freeRanges(): [number, number][] {
     const ranges: [number, number][] = [];
-    const extend = (start: number, end: number): void => {
-      const last = ranges[ranges.length - 1];
-      if (last !== undefined && last[1] === start) last[1] = end;
-      else ranges.push([start, end]);
-    };
-    for (let word = 0; word < this.bitmapWords; word++) {
+    const bitmap = this.bitmap;
+    const words = this.bitmapWords;
+    for (let word = 0; word < words; word++) {
       if (this.isWordFull(word)) {
-        word = this.firstNonFullWord(word, this.bitmapWords);
+        word = this.firstNonFullWord(word, words);
         if (word < 0) break;
       }
-      for (let half = 0; half < 2; half++) {
-        const used = this.bitmap[word * 2 + half] as number;
-        const base = word * 64 + half * 32;
-        if (used === 0) extend(base, base + 32);
-        else if (used !== ALL_ONES) for (let bit = 0; bit < 32; bit++) if (((used >>> bit) & 1) === 0) extend(base + bit, base + bit + 1);
+      const low = bitmap[word * 2] as number;
+      const high = bitmap[word * 2 + 1] as number;
+      if ((low | high) === 0) {
+        // A run of empty words: found in a tight loop, appended once.
+        let end = word + 1;
+        while (end < words && ((bitmap[end * 2] as number) | (bitmap[end * 2 + 1] as number)) === 0) end++;
+        extendRuns(ranges, word * 64, end * 64);
+        word = end - 1;
+        continue;
       }
+      extendRunsOfHalf(ranges, low, word * 64);
+      extendRunsOfHalf(ranges, high, word * 64 + 32);
     }
     return ranges;
   }
@@ -254,32 +296,27 @@ export class FrameAllocator {
     this.updateSummary(frameNum >>> 6);
   }
 
-  /**
-   * Marks frames [start, end) used or free at once, a whole 32-bit chunk (and a whole stretch of
-   * chunks) at a time; returns how many bits changed when `count` asks for it (0 otherwise).
-   */
-  protected setRange(start: number, end: number, used: boolean, count = true): number {
-    let changed = 0;
-    if (count) {
-      for (let frame = start; frame < end; ) {
-        const chunk = frame >>> 5;
-        const chunkEnd = Math.min(end, (chunk + 1) * 32);
-        const mask = chunkMask(frame & 31, chunkEnd - chunk * 32);
-        const before = this.bitmap[chunk] as number;
-        const after = (used ? before | mask : before & ~mask) >>> 0;
-        changed += popcount32((before ^ after) >>> 0);
-        this.bitmap[chunk] = after;
-        frame = chunkEnd;
-      }
-    } else fillBits(this.bitmap, start, end, used);
-    // The summary: words wholly inside the range are now full (or not) together; the two boundary
-    // words are looked at again.
+  /** Marks frames [start, end) used, whole 32-bit chunks at once; returns how many of them were free. */
+  protected markRangeUsed(start: number, end: number): number {
+    const newlyUsed = countClearBits(this.bitmap, start, end);
+    fillBits(this.bitmap, start, end, true);
+    this.updateRangeSummary(start, end, true);
+    return newlyUsed;
+  }
+
+  /** Marks frames [start, end) free, whole 32-bit chunks at once. */
+  protected markRangeFree(start: number, end: number): void {
+    fillBits(this.bitmap, start, end, false);
+    this.updateRangeSummary(start, end, false);
+  }
+
+  /** The summary after [start, end) was marked: words wholly inside are full (or not) together; the two boundary words are looked at again. */
+  private updateRangeSummary(start: number, end: number, used: boolean): void {
     const firstWhole = Math.ceil(start / 64);
     const endWhole = Math.floor(end / 64);
     if (firstWhole < endWhole) fillBits(this.fullWords, firstWhole, endWhole, used);
     this.updateSummary(start >>> 6);
     this.updateSummary((end - 1) >>> 6);
-    return changed;
   }
 
   /** `(!word).trailing_zeros()` of a word known not to be full. */
@@ -306,7 +343,10 @@ export class FrameAllocator {
       const notFull = ~(this.fullWords[index] as number) & (ALL_ONES << (word & 31));
       if (notFull !== 0) {
         const found = (index << 5) + ctz32(notFull);
-        return found < to ? found : -1;
+        // A non-full word at or past `to` in `to`'s own chunk: only the wrap-around search (to = the
+        // hint's word) could meet one, and it runs only after the search from the hint's word found
+        // none there; init marks the summary bits past the last word full.
+        return found < to ? found : /* v8 ignore next */ -1;
       }
       word = (index + 1) << 5;
     }

@@ -1,8 +1,8 @@
 // The seed's module-level API on one global allocator, `FRAME_ALLOCATOR`, behind a spin mutex.
 // JavaScript is single-threaded, so the mutex only marks where the seed takes the lock; tests and
-// targets start afresh with `resetGlobalAllocator`.
+// targets start afresh with `FRAME_ALLOCATOR.replace`.
 import type { BootInfo } from './boot-info.js';
-import { FrameAllocator, type FrameAllocatorOptions, type Result } from './frame-allocator.js';
+import { FrameAllocator, type Result } from './frame-allocator.js';
 import { Frame, PhysAddr } from './phys-addr.js';
 
 /** `spin::Mutex`: `lock()` hands out the guarded value. */
@@ -21,13 +21,6 @@ export class SpinMutex<T> {
 
 /** Global frame allocator, protected by a spinlock. */
 export const FRAME_ALLOCATOR = new SpinMutex(new FrameAllocator());
-
-/** Starts the global allocator afresh: `FrameAllocator::new()` with the given capacity and profile. */
-export function resetGlobalAllocator(options: FrameAllocatorOptions = {}): FrameAllocator {
-  const allocator = new FrameAllocator(options);
-  FRAME_ALLOCATOR.replace(allocator);
-  return allocator;
-}
 
 /** The kernel's reservation: "We conservatively reserve 16MB for the kernel and its data structures". */
 export const KERNEL_RESERVATION = 16 * 1024 * 1024;

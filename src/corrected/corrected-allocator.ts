@@ -5,14 +5,11 @@
 import type { MemoryRegion } from '../allocator/boot-info.js';
 import { Err, FrameAllocator, FrameAllocatorError, Ok, type FrameAllocatorOptions, type Result } from '../allocator/frame-allocator.js';
 import { Frame, PAGE_SIZE, type PhysAddr } from '../allocator/phys-addr.js';
-import { toU64, U64_MAX, type Usize } from '../allocator/rust-int.js';
+import { toU64, type Usize } from '../allocator/rust-int.js';
 import { FrameBits } from './frame-bits.js';
 
 const PAGE = BigInt(PAGE_SIZE);
-/** x86-64 physical addresses have 52 bits; nothing at or above this exists. */
-export const PHYS_ADDR_LIMIT = 1n << 52n;
 
-const saturatingEnd = (base: bigint, length: bigint): bigint => (base + length > U64_MAX ? U64_MAX + 1n : base + length);
 const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 
 export class CorrectedFrameAllocator extends FrameAllocator {
@@ -31,8 +28,9 @@ export class CorrectedFrameAllocator extends FrameAllocator {
     const usableRuns: [number, number][] = [];
     const otherRuns: [number, number][] = [];
     for (const region of memoryMap) {
-      const end = saturatingEnd(region.base, region.length); // init-region-end-overflows
-      // phys-addr-masking-…: clip to 52 bits instead of masking.
+      // init-region-end-overflows: exact (bigint) arithmetic; an end past 2^64 is clipped, never wrapped.
+      const end = region.base + region.length;
+      // phys-addr-masking-…: clipped to the capacity instead of masked to 52 bits.
       if (region.regionType === 'Usable') usableRuns.push(this.clip(ceilDiv(region.base, PAGE), end / PAGE));
       // init-frees-frames-of-reserved-regions: any frame a non-usable entry touches stays used.
       else if (region.length > 0n) otherRuns.push(this.clip(region.base / PAGE, ceilDiv(end, PAGE)));
@@ -42,8 +40,8 @@ export class CorrectedFrameAllocator extends FrameAllocator {
     this.handedOut.clear();
     let count = 0;
     for (const [first, last] of subtractRuns(mergeRuns(usableRuns), mergeRuns(otherRuns))) {
-      this.usable.setRange(first, last, true);
-      this.setRange(first, last, false, false);
+      this.usable.addRange(first, last);
+      this.markRangeFree(first, last);
       count += last - first; // init-double-counts-…: each frame once (the runs are disjoint)
     }
     this.totalFrames = count;
@@ -54,9 +52,9 @@ export class CorrectedFrameAllocator extends FrameAllocator {
   override reserveKernel(kernelStart: PhysAddr, kernelSize: Usize): void {
     const start = kernelStart.asU64();
     const size = toU64(kernelSize, 'kernel_size');
-    if (!this.initialized || size === 0n || start >= PHYS_ADDR_LIMIT) return;
-    const [first, last] = this.clip(start / PAGE, ceilDiv(saturatingEnd(start, size), PAGE));
-    if (first < last) this.freeFrames -= this.setRange(first, last, true);
+    if (!this.initialized || size === 0n) return;
+    const [first, last] = this.clip(start / PAGE, ceilDiv(start + size, PAGE));
+    if (first < last) this.freeFrames -= this.markRangeUsed(first, last);
   }
 
   override allocate(): Result<Frame> {
@@ -83,9 +81,13 @@ export class CorrectedFrameAllocator extends FrameAllocator {
     return super.deallocate(frame);
   }
 
-  /** Frame numbers [first, last) clipped to the bitmap's capacity and to 52-bit physical memory. */
+  /**
+   * Frame numbers [first, last) clipped to the bitmap's capacity. A capacity is at most 2^32 frames
+   * (validateCapacity), far below 2^52 / PAGE_SIZE = 2^40: this also keeps out every address beyond
+   * 52-bit physical memory.
+   */
   private clip(first: bigint, last: bigint): [number, number] {
-    const cap = BigInt(this.maxFrames) < PHYS_ADDR_LIMIT / PAGE ? BigInt(this.maxFrames) : PHYS_ADDR_LIMIT / PAGE;
+    const cap = BigInt(this.maxFrames);
     return [Number(first < cap ? first : cap), Number(last < cap ? last : cap)];
   }
 }

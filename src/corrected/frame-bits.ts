@@ -17,12 +17,12 @@ export class FrameBits {
     this.bits[index] = on ? (this.bits[index] as number) | bit : (this.bits[index] as number) & ~bit;
   }
 
-  /** Sets or clears frames [start, end), a 32-frame chunk at a time where it can. */
-  setRange(start: number, end: number, on: boolean): void {
+  /** Sets frames [start, end), a 32-frame chunk at a time where it can. */
+  addRange(start: number, end: number): void {
     let frame = start;
-    for (; frame < end && (frame & 31) !== 0; frame++) this.set(frame, on);
-    for (; frame + 32 <= end; frame += 32) this.bits[frame >>> 5] = on ? 0xffff_ffff : 0;
-    for (; frame < end; frame++) this.set(frame, on);
+    for (; frame < end && (frame & 31) !== 0; frame++) this.set(frame, true);
+    for (; frame + 32 <= end; frame += 32) this.bits[frame >>> 5] = 0xffff_ffff;
+    for (; frame < end; frame++) this.set(frame, true);
   }
 
   clear(): void {

@@ -4,7 +4,7 @@ import type { BootInfo } from '../allocator/boot-info.js';
 import { Err, FrameAllocatorError, type Result } from '../allocator/frame-allocator.js';
 import { FRAME_ALLOCATOR, KERNEL_RESERVATION, LOW_MEMORY_RESERVATION, allocateFrameAt as seedAllocateFrameAt } from '../allocator/global.js';
 import { PhysAddr, type Frame } from '../allocator/phys-addr.js';
-import { PHYS_ADDR_LIMIT } from './corrected-allocator.js';
+import { PHYS_ADDR_LIMIT } from '../targets/step.js';
 
 export function init(bootInfo: BootInfo): void {
   const allocator = FRAME_ALLOCATOR.lock();

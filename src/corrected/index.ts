@@ -1,2 +1,2 @@
-export { CorrectedFrameAllocator, PHYS_ADDR_LIMIT } from './corrected-allocator.js';
+export { CorrectedFrameAllocator } from './corrected-allocator.js';
 export { allocateFrameAt, init } from './global.js';

@@ -1,13 +1,12 @@
 // One run in lockstep: every step goes to the allocator and to the model, and every invariant is
 // checked after it; the whole bitmap is compared at the end. Generated runs (fast-check commands)
 // and replayed runs (a counterexample file's recorded steps) go through the same executor.
-import type fc from 'fast-check';
 import type { Expectation, FrameModel } from '../../models/index.js';
 import type { StepExecutor } from '../../properties/commands/index.js';
 import type { GeneratedRun } from '../../properties/commands/index.js';
 import { classify, type KnownFinding } from '../../properties/findings.js';
 import { checkBitmap, checkResult, checkState, formatRanges, type InvariantId, type Violation } from '../../properties/invariants.js';
-import { labelStep, type Label } from '../../properties/labels.js';
+import { labelStep, type Label, type LabelMemory } from '../../properties/labels.js';
 import type { Outcome, Step } from '../targets/step.js';
 import { FRAME_RETURNING_OPS, formatOutcome } from '../targets/step-format.js';
 import { TargetFault, type AllocatorTarget, type ConcreteStep, type StepReport } from '../targets/target.js';
@@ -63,7 +62,8 @@ class LockstepRun implements StepExecutor {
   private readonly model: FrameModel;
   private readonly handedOut: number[] = [];
   private readonly labels = new Set<Label>();
-  private readonly freed = new Set<number>();
+  /** The frames freed so far (for the frame-reused label): one object for the whole run. */
+  private readonly memory: LabelMemory = { freed: new Set<number>() };
   private readonly executedSteps: { concrete: ConcreteStep; outcome: Outcome }[] = [];
   private readonly trace: StepRecord[] | undefined;
   private pending: ConcreteStep | undefined;
@@ -91,7 +91,7 @@ class LockstepRun implements StepExecutor {
     }
     if (this.isSetAside(concrete)) {
       // Coverage measures what the generator reaches, so a step set aside still earns its labels.
-      labelStep(concrete, this.model, { kind: 'skipped' }, { freed: this.freed }, this.labels);
+      labelStep(concrete, this.model, SKIPPED, this.memory, this.labels);
       this.setAside++;
       return false;
     }
@@ -113,7 +113,7 @@ class LockstepRun implements StepExecutor {
       this.violation = { property: 'target-responds', message: `${error.fault}: ${error.message}`, stepIndex };
       return;
     }
-    labelStep(concrete, this.model, report.outcome, { freed: this.freed }, this.labels);
+    labelStep(concrete, this.model, report.outcome, this.memory, this.labels);
     if (this.config.reference !== undefined) {
       this.compareWithReference(step, concrete, report, this.config.reference, stepIndex);
       return;
@@ -140,6 +140,7 @@ class LockstepRun implements StepExecutor {
    * Only set-aside findings are asked first, so a campaign without any pays nothing per step.
    */
   private isSetAside(step: ConcreteStep): boolean {
+    if (this.config.setAside.length === 0) return false;
     const triggered = this.config.setAside.filter((finding) => finding.triggeredBy(step, this.model));
     if (triggered.length === 0) return false;
     if (triggered.some((finding) => finding.onlyAsHang === true)) return true;
@@ -205,10 +206,12 @@ class LockstepRun implements StepExecutor {
     if (FRAME_RETURNING_OPS.has(step.op)) this.handedOut.push(outcome.value as number);
     else if (step.op === 'allocate_specific') this.handedOut.push(Number(step.frame.number));
     else if (step.op === 'deallocate' || step.op === 'deallocate_frame') {
-      if (step.frame.number < this.model.maxFrames) this.freed.add(Number(step.frame.number));
+      if (step.frame.number < this.model.maxFrames) this.memory.freed.add(Number(step.frame.number));
     }
   }
 }
+
+const SKIPPED: Outcome = { kind: 'skipped' };
 
 /** Panic messages compare up to the port's appended site: "attempt to add with overflow (FrameAllocator::init: …)". */
 const panicText = (message: string): string => message.split(' (')[0] ?? message;
@@ -234,8 +237,9 @@ export function reportDifference(mine: StepReport, theirs: StepReport): string |
 /** Run a generated sequence: fast-check's command wrappers are run through `run` so that shrinking keeps them. */
 export function runGenerated(config: RunConfig, run: GeneratedRun): RunResult {
   const executor = new LockstepRun(config);
-  const commands: Iterable<fc.Command<StepExecutor, unknown>> = run.opening === null ? run.commands : [run.opening, ...run.commands];
-  for (const command of commands) {
+  // The opening apart, so that the commands are not copied into a new array every run.
+  if (run.opening !== null && run.opening.check(executor)) run.opening.run(executor);
+  for (const command of run.commands) {
     if (executor.stopped) break;
     if (command.check(executor)) command.run(executor, undefined);
   }

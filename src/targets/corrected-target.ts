@@ -2,12 +2,16 @@
 import type { FrameAllocatorOptions } from '../allocator/frame-allocator.js';
 import { PhysAddr } from '../allocator/phys-addr.js';
 import { CorrectedFrameAllocator, allocateFrameAt, init } from '../corrected/index.js';
-import { createInProcessTarget } from './in-process-target.js';
+import { createInProcessTarget, type InProcessAllocator } from './in-process-target.js';
 import type { AllocatorTarget } from './target.js';
 
-export const createCorrectedTarget = (options: FrameAllocatorOptions = {}): AllocatorTarget =>
-  createInProcessTarget(
-    // Addresses reach the corrected allocator unmasked: it refuses those past 52 bits itself.
-    { name: 'corrected', newAllocator: (o) => new CorrectedFrameAllocator(o), bootInit: init, allocateFrameAt, physAddr: PhysAddr.newUnchecked },
-    options,
-  );
+export const CORRECTED_ALLOCATOR: InProcessAllocator = {
+  name: 'corrected',
+  newAllocator: (options) => new CorrectedFrameAllocator(options),
+  bootInit: init,
+  allocateFrameAt,
+  // Addresses reach the corrected allocator unmasked: it refuses those past 52 bits itself.
+  physAddr: PhysAddr.newUnchecked,
+};
+
+export const createCorrectedTarget = (options: FrameAllocatorOptions = {}): AllocatorTarget => createInProcessTarget(CORRECTED_ALLOCATOR, options);

@@ -4,7 +4,7 @@
 // instance, as they do in a kernel that boots with `init(boot_info)` and later calls the methods.
 import { MemoryMap, type BootInfo } from '../allocator/boot-info.js';
 import { MAX_FRAMES, validateCapacity, type FrameAllocator, type FrameAllocatorOptions, type Result } from '../allocator/frame-allocator.js';
-import { FRAME_ALLOCATOR, deallocateFrame, memoryStats } from '../allocator/global.js';
+import { FRAME_ALLOCATOR, allocateFrame, deallocateFrame, memoryStats } from '../allocator/global.js';
 import { Frame, type PhysAddr } from '../allocator/phys-addr.js';
 import { createInterfaceTarget, type FrameAllocatorModule, type ModuleResult } from './module-target.js';
 import type { Region } from './step.js';
@@ -28,32 +28,71 @@ export const toMemoryMap = (regions: readonly Region[]): MemoryMap => {
 
 const withFrameNumber = (result: Result<Frame>): ModuleResult<number | bigint> => (result.ok ? { ok: true, value: result.value.number() } : result);
 
-/** A fresh allocator of `api` behind the allocator interface; it becomes the global FRAME_ALLOCATOR. */
+/**
+ * A fresh allocator of `api` behind the allocator interface; it becomes the global FRAME_ALLOCATOR.
+ * Method shorthand, not arrow functions: a run makes one module per reset, and tsx names every
+ * arrow function with Object.defineProperty. Own properties, so that a module may spread it.
+ */
 export function inProcessModule(api: InProcessAllocator, options: FrameAllocatorOptions): FrameAllocatorModule {
   const allocator = api.newAllocator(options);
-  // The module-level functions lock the global instance: make it this allocator first.
-  const global = <T>(call: () => T): T => {
-    FRAME_ALLOCATOR.replace(allocator);
-    return call();
-  };
+  // The module-level functions lock the global instance: each makes it this allocator first.
   return {
-    init: (regions) => allocator.init(toMemoryMap(regions)),
-    bootInit: (regions, kernelPhysicalBase) => global(() => api.bootInit({ memoryMap: toMemoryMap(regions), kernelPhysicalBase })),
-    reserveKernel: (start, size) => allocator.reserveKernel(api.physAddr(start), size),
-    reserveRange: (start, size) => allocator.reserveRange(api.physAddr(start), size),
-    allocate: () => withFrameNumber(allocator.allocate()),
-    allocateFrame: () => withFrameNumber(global(() => FRAME_ALLOCATOR.lock().allocate())),
-    allocateSpecific: (frame) => allocator.allocateSpecific(Frame.fromNumber(frame)),
-    allocateFrameAt: (addr) => withFrameNumber(global(() => api.allocateFrameAt(api.physAddr(addr)))),
-    deallocate: (frame) => allocator.deallocate(Frame.fromNumber(frame)),
-    deallocateFrame: (frame) => global(() => deallocateFrame(Frame.fromNumber(frame))),
-    freeCount: () => allocator.freeCount(),
-    totalCount: () => allocator.totalCount(),
-    freeMemory: () => allocator.freeMemory(),
-    totalMemory: () => allocator.totalMemory(),
-    memoryStats: () => global(() => memoryStats()),
-    isUsed: (frame) => allocator.isUsed(frame),
-    freeRanges: () => allocator.freeRanges(),
+    init(regions) {
+      allocator.init(toMemoryMap(regions));
+    },
+    bootInit(regions, kernelPhysicalBase) {
+      FRAME_ALLOCATOR.replace(allocator);
+      api.bootInit({ memoryMap: toMemoryMap(regions), kernelPhysicalBase });
+    },
+    reserveKernel(start, size) {
+      allocator.reserveKernel(api.physAddr(start), size);
+    },
+    reserveRange(start, size) {
+      allocator.reserveRange(api.physAddr(start), size);
+    },
+    allocate() {
+      return withFrameNumber(allocator.allocate());
+    },
+    allocateFrame() {
+      FRAME_ALLOCATOR.replace(allocator);
+      return withFrameNumber(allocateFrame());
+    },
+    allocateSpecific(frame) {
+      return allocator.allocateSpecific(Frame.fromNumber(frame));
+    },
+    allocateFrameAt(addr) {
+      FRAME_ALLOCATOR.replace(allocator);
+      return withFrameNumber(api.allocateFrameAt(api.physAddr(addr)));
+    },
+    deallocate(frame) {
+      return allocator.deallocate(Frame.fromNumber(frame));
+    },
+    deallocateFrame(frame) {
+      FRAME_ALLOCATOR.replace(allocator);
+      return deallocateFrame(Frame.fromNumber(frame));
+    },
+    freeCount() {
+      return allocator.freeCount();
+    },
+    totalCount() {
+      return allocator.totalCount();
+    },
+    freeMemory() {
+      return allocator.freeMemory();
+    },
+    totalMemory() {
+      return allocator.totalMemory();
+    },
+    memoryStats() {
+      FRAME_ALLOCATOR.replace(allocator);
+      return memoryStats();
+    },
+    isUsed(frame) {
+      return allocator.isUsed(frame);
+    },
+    freeRanges() {
+      return allocator.freeRanges();
+    },
   };
 }
 

@@ -58,39 +58,39 @@ export function loadAllocatorModule(path: string): AllocatorModuleExports {
   return exports as AllocatorModuleExports;
 }
 
-const frameValue = (frame: Frame | undefined): number => Number(frame);
+/** `Ok(())`: one object for every step that returns it (outcomes are never changed once made). */
+const OK: Outcome = { kind: 'ok' };
 
-function fromResult<T>(result: ModuleResult<T>, value?: (ok: T) => number): Outcome {
-  if (!result.ok) return { kind: 'err', error: result.error };
-  return value === undefined ? { kind: 'ok' } : { kind: 'ok', value: value(result.value as T) };
-}
+const unitOutcome = (result: ModuleResult<void>): Outcome => (result.ok ? OK : { kind: 'err', error: result.error });
+
+const frameOutcome = (result: ModuleResult<Frame>): Outcome => (result.ok ? { kind: 'ok', value: Number(result.value) } : { kind: 'err', error: result.error });
 
 function run(step: ConcreteStep, allocator: FrameAllocatorModule): Outcome {
   switch (step.op) {
     case 'init':
       allocator.init(step.map);
-      return { kind: 'ok' };
+      return OK;
     case 'boot_init':
       allocator.bootInit(step.map, step.kernelPhysicalBase);
-      return { kind: 'ok' };
+      return OK;
     case 'reserve_kernel':
       allocator.reserveKernel(step.start, step.size);
-      return { kind: 'ok' };
+      return OK;
     case 'reserve_range':
       allocator.reserveRange(step.start, step.size);
-      return { kind: 'ok' };
+      return OK;
     case 'allocate':
-      return fromResult(allocator.allocate(), frameValue);
+      return frameOutcome(allocator.allocate());
     case 'allocate_frame':
-      return fromResult(allocator.allocateFrame(), frameValue);
+      return frameOutcome(allocator.allocateFrame());
     case 'allocate_specific':
-      return fromResult(allocator.allocateSpecific(step.frame.number));
+      return unitOutcome(allocator.allocateSpecific(step.frame.number));
     case 'allocate_frame_at':
-      return fromResult(allocator.allocateFrameAt(step.addr), frameValue);
+      return frameOutcome(allocator.allocateFrameAt(step.addr));
     case 'deallocate':
-      return fromResult(allocator.deallocate(step.frame.number));
+      return unitOutcome(allocator.deallocate(step.frame.number));
     case 'deallocate_frame':
-      return fromResult(allocator.deallocateFrame(step.frame.number));
+      return unitOutcome(allocator.deallocateFrame(step.frame.number));
     case 'free_count':
       return { kind: 'ok', value: allocator.freeCount() };
     case 'total_count':
@@ -124,7 +124,10 @@ export function createInterfaceTarget(name: string, maxFrames: number, open: () 
         outcome = { kind: 'panic', message: error instanceof Error ? error.message : String(error) };
       }
       const frame = touchedFrame(step, outcome, maxFrames);
-      return { outcome, free: allocator.freeCount(), total: allocator.totalCount(), ...(frame !== undefined && { frameUsed: allocator.isUsed(frame) }) };
+      const free = allocator.freeCount();
+      const total = allocator.totalCount();
+      // Two literals, not a conditional spread: a spread copies through a temporary object every step.
+      return frame === undefined ? { outcome, free, total } : { outcome, free, total, frameUsed: allocator.isUsed(frame) };
     },
     freeRanges: () => allocator.freeRanges().map(([start, end]) => [start, end] as const),
   };

@@ -9,12 +9,12 @@ import {
   FrameAllocatorError,
   memoryStats,
   PhysAddr,
-  resetGlobalAllocator,
   U64_MAX,
 } from '../../src/allocator/index.js';
 import { allocateFrameAt as seedAllocateFrameAt, init as seedInit } from '../../src/allocator/global.js';
-import { allocateFrameAt, CorrectedFrameAllocator, init, PHYS_ADDR_LIMIT } from '../../src/corrected/index.js';
-import { createTestMemoryMap, expectErr, mapOf, TEST_MAP_FRAMES, unwrap } from './helpers.js';
+import { allocateFrameAt, CorrectedFrameAllocator, init } from '../../src/corrected/index.js';
+import { PHYS_ADDR_LIMIT } from '../../src/targets/step.js';
+import { createTestMemoryMap, expectErr, mapOf, resetGlobalAllocator, TEST_MAP_FRAMES, unwrap } from './helpers.js';
 
 const small = (profile: 'debug' | 'release' = 'debug'): CorrectedFrameAllocator => new CorrectedFrameAllocator({ maxFrames: 128, profile });
 

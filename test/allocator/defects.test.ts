@@ -7,11 +7,10 @@ import {
   FrameAllocatorError,
   init,
   PhysAddr,
-  resetGlobalAllocator,
   RustPanic,
   U64_MAX,
 } from '../../src/allocator/index.js';
-import { createTestMemoryMap, expectErr, mapOf, TEST_MAP_FRAMES, unwrap } from './helpers.js';
+import { createTestMemoryMap, expectErr, mapOf, resetGlobalAllocator, TEST_MAP_FRAMES, unwrap } from './helpers.js';
 
 function panicOf(action: () => void): RustPanic {
   try {

@@ -13,9 +13,8 @@ import {
   LOW_MEMORY_RESERVATION,
   memoryStats,
   PhysAddr,
-  resetGlobalAllocator,
 } from '../../src/allocator/index.js';
-import { createTestMemoryMap, expectErr, mapOf, TEST_MAP_FRAMES, unwrap } from './helpers.js';
+import { createTestMemoryMap, expectErr, mapOf, resetGlobalAllocator, TEST_MAP_FRAMES, unwrap } from './helpers.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // Shared helpers for the allocator tests (not a test file itself).
 import { expect } from 'vitest';
-import { MemoryMap, type FrameAllocatorError, type MemoryRegionType, type Result } from '../../src/allocator/index.js';
+import { FRAME_ALLOCATOR, FrameAllocator, MemoryMap, type FrameAllocatorError, type FrameAllocatorOptions, type MemoryRegionType, type Result } from '../../src/allocator/index.js';
 
 /** The seed's `create_test_memory_map()`: 1 MiB .. 128 MiB usable. */
 export function createTestMemoryMap(): MemoryMap {
@@ -43,3 +43,10 @@ export const NOT_A_U64: readonly [unknown, typeof RangeError | typeof TypeError,
   [Infinity, RangeError, 'Infinity'],
   ['7', TypeError, '"7"'],
 ];
+
+/** A fresh boot for the module-level functions: a new FrameAllocator becomes FRAME_ALLOCATOR. */
+export function resetGlobalAllocator(options: FrameAllocatorOptions = {}): FrameAllocator {
+  const allocator = new FrameAllocator(options);
+  FRAME_ALLOCATOR.replace(allocator);
+  return allocator;
+}

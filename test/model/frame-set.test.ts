@@ -6,6 +6,9 @@ import { FrameSet } from '../../models/index.js';
 type Operation = { op: 'add' | 'delete'; start: number; end: number };
 const operation = fc.record({ op: fc.constantFrom<'add' | 'delete'>('add', 'delete'), start: fc.nat(200), end: fc.nat(200) });
 
+/** Every frame of the set, ascending. */
+const framesOf = (set: FrameSet): number[] => set.ranges().flatMap(([start, end]) => Array.from({ length: end - start }, (_, i) => start + i));
+
 function apply(operations: readonly Operation[]): { runs: FrameSet; plain: Set<number> } {
   const runs = new FrameSet();
   const plain = new Set<number>();
@@ -25,7 +28,7 @@ describe('FrameSet', () => {
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 30 }), fc.nat(220), (operations, probe) => {
         const { runs, plain } = apply(operations);
-        expect([...runs]).toEqual([...plain].sort((a, b) => a - b));
+        expect(framesOf(runs)).toEqual([...plain].sort((a, b) => a - b));
         expect(runs.size).toBe(plain.size);
         expect(runs.has(probe)).toBe(plain.has(probe));
         const after = [...plain].filter((frame) => frame >= probe).sort((a, b) => a - b)[0];
@@ -48,20 +51,19 @@ describe('FrameSet', () => {
     );
   });
 
-  it('computes minus and intersect as sets do', () => {
+  it('computes minus as sets do', () => {
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 10 }), fc.array(operation, { maxLength: 10 }), (a, b) => {
         const x = apply(a);
         const y = apply(b);
-        expect([...x.runs.minus(y.runs)]).toEqual([...x.plain].filter((frame) => !y.plain.has(frame)).sort((p, q) => p - q));
-        expect([...x.runs.intersect(y.runs)]).toEqual([...x.plain].filter((frame) => y.plain.has(frame)).sort((p, q) => p - q));
+        expect(framesOf(x.runs.minus(y.runs))).toEqual([...x.plain].filter((frame) => !y.plain.has(frame)).sort((p, q) => p - q));
       }),
       { numRuns: 500, seed: 11 },
     );
   });
 
   it('prints runs the way a frame map reads', () => {
-    expect(FrameSet.of(1, 2, 3, 7).toString()).toBe('{1..4, 7}');
-    expect(new FrameSet([[0, 4194304]]).size).toBe(4194304);
+    expect(new FrameSet().addRange(1, 4).add(7).toString()).toBe('{1..4, 7}');
+    expect(new FrameSet().addRange(0, 4194304).size).toBe(4194304);
   });
 });
