@@ -34,7 +34,7 @@ function asU64(value: unknown): bigint | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
 }
 
-/** How a refusal must read: the argument's name and the value's own text in the message, on one line. */
+/** How a refusal must read: the argument's name (or what else it must state) and the value's own text, on one line. */
 function namesValue(error: unknown, value: unknown, argument = ''): boolean {
   if (!(error instanceof RangeError || error instanceof TypeError) || error.message.includes('\n') || !error.message.includes(argument)) return false;
   if (typeof value === 'bigint') return error.message.includes(`${value}n`);
@@ -95,7 +95,8 @@ export const JS_BOUNDARY_PROPERTIES: readonly ComponentProperty[] = [
     property: fc.property(fc.oneof(fc.integer({ min: -128, max: 4096 }), jsNumber), (value) => {
       const valid = Number.isSafeInteger(value) && value > 0 && value % 64 === 0 && value <= MAX_FRAMES * 1024;
       // Only small valid capacities are built: the generators' valid values stay below 4,097 frames.
-      return takenOrRefused(value, valid, () => new FrameAllocator({ maxFrames: value }).maxFrames === value);
+      // A refusal states the limit, so that the caller can correct the value.
+      return takenOrRefused(value, valid, () => new FrameAllocator({ maxFrames: value }).maxFrames === value, `at most ${MAX_FRAMES * 1024}`);
     }),
     numRuns: 2000,
   },

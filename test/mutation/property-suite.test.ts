@@ -70,6 +70,10 @@ describe('mutation suite: the port finds exactly the known findings', () => {
     const expected = KNOWN_FINDINGS.map((finding) => finding.id).filter((id) => !NATIVE_ONLY.has(id)).sort();
     expect(result.findings.map((finding) => finding.findingId).sort()).toEqual(expected);
     expect(result.completed).toBe(true);
+    // A panic says which seed expression overflowed, as a kernel developer needs to find it.
+    for (const finding of result.findings.filter((candidate) => candidate.violation.property === 'never-panics')) {
+      expect(finding.violation.message).toMatch(/^panicked: attempt to add with overflow \(FrameAllocator::(init|reserve_kernel): [a-z_.]+ \+ [A-Z_a-z.]+/);
+    }
   });
 });
 
