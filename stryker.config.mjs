@@ -8,10 +8,9 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts' },
   mutate: ['src/corrected/**/*.ts', 'src/allocator/frame-allocator.ts'],
   coverageAnalysis: 'perTest',
-  // Static mutants (code run when a module loads: the capacity constants, and validateCapacity and
-  // the constructor defaults, which run when global.ts builds FRAME_ALLOCATOR) are activated too late
-  // by the vitest runner and reported as survived with no test run (stryker-js#6144, #6209): ignored,
-  // and checked by hand instead (docs/mutation.md).
+  // Static mutants (code run when a module loads: module-level constants and arrow functions) are
+  // activated too late by the vitest runner and reported as survived with no test run
+  // (stryker-js#6144, #6209): ignored, and checked by hand instead (docs/mutation.md).
   ignoreStatic: true,
   concurrency: 2,
   // A mutant gets 1.5x the unmutated (instrumented) run of the tests covering it plus 10 s: the

@@ -242,7 +242,8 @@ export class FrameModel {
   private searchFromHint(): number {
     const fromHintWord = this.free.firstAtOrAfter(Math.floor(this.nextFreeHint / 64) * 64);
     // The wrap-around from frame 0: never needed while every frame below the hint is in use, which
-    // init, allocate and deallocate all keep true (properties/hint.ts checks it after every step).
+    // init, allocate and deallocate all keep true (`frames-below-hint-in-use` in
+    // properties/components/hint-and-search.ts checks it after every call).
     /* v8 ignore else */
     if (fromHintWord !== undefined) return fromHintWord;
     /* v8 ignore next */

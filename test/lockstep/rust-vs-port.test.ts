@@ -305,19 +305,13 @@ describe('native target faults', () => {
     }
   }, 30_000);
 
-  it('a driver that answers garbage: protocol', () => {
-    const target = createNativeTarget({ command: ['sh', '-c', `read x; ${HELLO}; read y; echo "garbage"; sleep 60`], stepTimeoutMs: 5_000 });
+  it.each([
+    ['answers garbage', 'garbage', { op: 'allocate' }],
+    ['refuses a request (`error ...`)', 'error unknown request', { op: 'free_count' }],
+  ] as const)('a driver that %s: protocol', (_, answer, step) => {
+    const target = createNativeTarget({ command: ['sh', '-c', `read x; ${HELLO}; read y; echo "${answer}"; sleep 60`], stepTimeoutMs: 5_000 });
     try {
-      expect(faultOf(() => target.execute({ op: 'allocate' }))).toBe('protocol');
-    } finally {
-      target.close?.();
-    }
-  }, 30_000);
-
-  it('a driver that refuses a request (`error ...`): protocol', () => {
-    const target = createNativeTarget({ command: ['sh', '-c', `read x; ${HELLO}; read y; echo "error unknown request"; sleep 60`], stepTimeoutMs: 5_000 });
-    try {
-      expect(faultOf(() => target.execute({ op: 'free_count' }))).toBe('protocol');
+      expect(faultOf(() => target.execute(step))).toBe('protocol');
     } finally {
       target.close?.();
     }
