@@ -1,0 +1,53 @@
+//! Seeded schedule noise for `parallel` requests: short random spins or yields, so that the
+//! interleavings of the thread programs vary from request to request. Each thread of a request
+//! has its own generator (splitmix64 seeded from the request's seed and the thread's number);
+//! threads without one (the server thread, requests with `off`) make no noise.
+
+use std::cell::Cell;
+
+/// The longest spin: a few microseconds, short next to a scheduler time slice.
+const MAX_SPIN: u64 = 2048;
+
+thread_local! {
+    static STATE: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Gives this thread its generator (`None`: no noise on this thread).
+pub fn seed_thread(seed: Option<u64>, thread: u64) {
+    STATE.with(|s| s.set(seed.map(|seed| splitmix64(seed ^ thread.wrapping_mul(0xD1B5_4A32_D192_ED03)).1)));
+}
+
+/// One splitmix64 step: the next state and its output.
+fn splitmix64(state: u64) -> (u64, u64) {
+    let next = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = next;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (next, z ^ (z >> 31))
+}
+
+/// A random short delay on a noisy thread: a quarter of the time a yield, else a spin of up to
+/// `MAX_SPIN` iterations (one in four draws is no delay at all). No-op on a quiet thread.
+/// Called between calls, by the lock stand-in inside the critical section, and by racy fixtures
+/// inside their race window.
+pub fn schedule_noise() {
+    // try_with: the lock may be dropped while this thread's locals are being torn down.
+    let draw = STATE
+        .try_with(|s| {
+            let (next, out) = splitmix64(s.get()?);
+            s.set(Some(next));
+            Some(out)
+        })
+        .ok()
+        .flatten();
+    let Some(r) = draw else { return };
+    match r % 4 {
+        0 => {}
+        1 => std::thread::yield_now(),
+        _ => {
+            for _ in 0..(r >> 2) % MAX_SPIN {
+                std::hint::spin_loop();
+            }
+        }
+    }
+}
