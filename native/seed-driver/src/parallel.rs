@@ -69,7 +69,7 @@ fn parse_frame_arg(tok: &str, segment: usize, index: usize, prefix_len: usize) -
     if i >= earlier {
         return Err(format!("reference {tok:?} names no earlier call"));
     }
-    Ok(if in_prefix { FrameArg::Prefix(i) } else { FrameArg::Own(i) })
+    Ok(if in_prefix && segment != 0 { FrameArg::Prefix(i) } else { FrameArg::Own(i) })
 }
 
 fn parse_call(text: &str, segment: usize, index: usize, prefix_len: usize) -> Result<Call, String> {
