@@ -8,6 +8,7 @@
 // missing, except in CI (CI=true), where that fails.
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createNativeTarget } from '../../src/targets/native-target.js';
 import { buildRacyDriver, racyVariantNames, racyVariantSource } from '../../src/targets/racy-variants.js';
 import { buildSeedDriver, seedDriverUnavailable } from '../../src/targets/seed-driver.js';
 
@@ -178,6 +179,17 @@ describe.skipIf(skip)(`parallel requests on the Rust seed driver${skip ? ` (skip
     const [hello, reset, init, allocate] = ask(seed, ['hello', 'reset', 'init 0x100000+0x7f00000:Usable', 'allocate']);
     expect(hello).toEqual(['framecheck-driver 2 max_frames=4194304 profile=debug name=seed threads=8']);
     expect([reset, init, allocate]).toEqual([['ok'], ['free=32512 total=32512 bit=- ok'], ['free=32511 total=32512 bit=1 ok 256']]);
+  });
+
+  it('serves a sequential campaign\'s native target as a version-1 driver would', () => {
+    const target = createNativeTarget({ command: [seed] });
+    try {
+      target.reset();
+      target.execute({ op: 'init', map: [{ base: 0x100000n, length: 0x7f00000n, kind: 'Usable' }] });
+      expect(target.execute({ op: 'allocate_frame' })).toEqual({ outcome: { kind: 'ok', value: 256 }, free: 32511, total: 32512, frameUsed: true });
+    } finally {
+      target.close?.();
+    }
   });
 
   it('answers every outcome kind, resolves @p<i> and @<i> references, and skips a reference to no frame', () => {
