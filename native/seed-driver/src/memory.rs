@@ -17,8 +17,8 @@ pub const fn align_up(addr: u64, align: u64) -> u64 {
 pub mod frame_allocator {
     /// A minimal stand-in for `spin::Mutex`: a test-and-set spinlock (acquire on lock, release on
     /// unlock) with a const constructor. The guard releases the lock on drop, so a panic that
-    /// unwinds through a step leaves it free. Schedule noise (`crate::noise`) runs just after
-    /// acquiring and just before releasing, so it perturbs critical sections too; a waiter yields
+    /// unwinds through a step leaves it free. Schedule noise (`crate::noise::lock_noise`) spins just
+    /// after acquiring and just before releasing, so it perturbs critical sections too; a waiter yields
     /// after a short spin, since the holder may be preempted (threads outnumber cores).
     mod spin {
         use core::cell::UnsafeCell;
@@ -56,7 +56,7 @@ pub mod frame_allocator {
                         }
                     }
                 }
-                crate::noise::schedule_noise();
+                crate::noise::lock_noise();
                 MutexGuard { mutex: self }
             }
         }
@@ -80,7 +80,7 @@ pub mod frame_allocator {
 
         impl<T> Drop for MutexGuard<'_, T> {
             fn drop(&mut self) {
-                crate::noise::schedule_noise();
+                crate::noise::lock_noise();
                 self.mutex.locked.store(false, Ordering::Release);
             }
         }

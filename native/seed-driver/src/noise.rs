@@ -26,28 +26,41 @@ fn splitmix64(state: u64) -> (u64, u64) {
     (next, z ^ (z >> 31))
 }
 
-/// A random short delay on a noisy thread: a quarter of the time a yield, else a spin of up to
-/// `MAX_SPIN` iterations (one in four draws is no delay at all). No-op on a quiet thread.
-/// Called between calls, by the lock stand-in inside the critical section, and by racy fixtures
-/// inside their race window.
-pub fn schedule_noise() {
+/// The next draw of this thread's generator, or `None` on a quiet thread.
+fn draw() -> Option<u64> {
     // try_with: the lock may be dropped while this thread's locals are being torn down.
-    let draw = STATE
+    STATE
         .try_with(|s| {
             let (next, out) = splitmix64(s.get()?);
             s.set(Some(next));
             Some(out)
         })
         .ok()
-        .flatten();
-    let Some(r) = draw else { return };
+        .flatten()
+}
+
+fn spin(r: u64) {
+    for _ in 0..r % MAX_SPIN {
+        std::hint::spin_loop();
+    }
+}
+
+/// A random short delay on a noisy thread: one draw in four is no delay, one a yield, two a spin
+/// of up to `MAX_SPIN` iterations. No-op on a quiet thread. Called between calls, and by racy
+/// allocator variants inside their race window (`crate::schedule_noise()`).
+pub fn schedule_noise() {
+    let Some(r) = draw() else { return };
     match r % 4 {
         0 => {}
         1 => std::thread::yield_now(),
-        _ => {
-            for _ in 0..(r >> 2) % MAX_SPIN {
-                std::hint::spin_loop();
-            }
-        }
+        _ => spin(r >> 2),
+    }
+}
+
+/// The lock stand-in's noise inside a critical section: a spin only (half the draws), since a
+/// yield while holding the lock would stall every other thread on a loaded machine.
+pub fn lock_noise() {
+    if let Some(r) = draw().filter(|r| r % 2 == 0) {
+        spin(r >> 1);
     }
 }
