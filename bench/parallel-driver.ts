@@ -11,30 +11,28 @@ const THREADS = 8;
 const CALLS_PER_THREAD = 30;
 const DEFAULT_REQUESTS = 300;
 
-const unavailable = seedDriverUnavailable();
-if (unavailable !== undefined) {
-  process.stderr.write(`bench/parallel-driver: ${unavailable}\n`);
-  process.exit(2);
-}
-const requestsArg = process.argv[2];
-const requests = requestsArg === undefined ? DEFAULT_REQUESTS : Number(requestsArg);
-if (!Number.isSafeInteger(requests) || requests <= 0) {
-  process.stderr.write(`bench/parallel-driver: the request count must be a positive integer, got ${JSON.stringify(requestsArg)}\n`);
+/** Bad setup or arguments: one line, exit status 2. */
+function usageError(message: string): never {
+  process.stderr.write(`bench/parallel-driver: ${message}\n`);
   process.exit(2);
 }
 
+const unavailable = seedDriverUnavailable();
+if (unavailable !== undefined) usageError(unavailable);
+const requestsArg = process.argv[2];
+const requests = requestsArg === undefined ? DEFAULT_REQUESTS : Number(requestsArg);
+if (!Number.isSafeInteger(requests) || requests <= 0) usageError(`the request count must be a positive integer, got ${JSON.stringify(requestsArg)}`);
+
 // Each thread: ten rounds of allocate, read the statistics, free what it allocated; every thread
 // also asks for one shared address, so threads contend for the lock and for a frame.
-const thread = (t: number): string =>
-  [
-    'allocate_frame_at 0x2000000',
-    ...Array.from({ length: (CALLS_PER_THREAD - 3) / 3 }, (_, round) => ['allocate_frame', 'memory_stats', `deallocate_frame @${1 + round * 3}`]).flat(),
-    'memory_stats',
-    `deallocate_frame @0`,
-  ]
-    .slice(0, CALLS_PER_THREAD)
-    .join(' ; ');
-const program = `init 0x100000 0x100000+0x7f00000:Usable | ${Array.from({ length: THREADS }, (_, t) => thread(t)).join(' | ')}`;
+const ROUNDS = (CALLS_PER_THREAD - 3) / 3;
+const thread = [
+  'allocate_frame_at 0x2000000',
+  ...Array.from({ length: ROUNDS }, (_, round) => ['allocate_frame', 'memory_stats', `deallocate_frame @${1 + round * 3}`]).flat(),
+  'memory_stats',
+  'deallocate_frame @0',
+].join(' ; ');
+const program = `init 0x100000 0x100000+0x7f00000:Usable | ${Array.from({ length: THREADS }, () => thread).join(' | ')}`;
 const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 console.log(`parallel requests: ${THREADS} threads × ${CALLS_PER_THREAD} calls, ${requests} requests per row, node ${process.version}, ${os.cpus().length} cpus, load ${load()}`);
