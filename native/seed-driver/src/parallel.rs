@@ -6,9 +6,9 @@ use std::sync::Barrier;
 use std::time::Instant;
 
 use crate::boot_info::BootInfo;
-use crate::memory::frame_allocator::{self as fa, Frame, FrameAllocatorError, PhysAddr};
+use crate::memory::frame_allocator::{self as fa, Frame, PhysAddr};
 use crate::noise;
-use crate::protocol::{catch, err_name, parse_frame, parse_hex, parse_map, reset};
+use crate::protocol::{catch, frame_result, parse_frame, parse_hex, parse_map, reset, unit};
 
 /// The most thread programs one request may carry (`threads=` in hello).
 pub const MAX_THREADS: usize = 8;
@@ -154,13 +154,6 @@ fn parse(text: &str) -> Result<Request, String> {
 
 // ---------------------------------------------------------------- running
 
-fn frame_outcome(r: Result<Frame, FrameAllocatorError>) -> (String, Option<usize>) {
-    match r {
-        Ok(f) => (format!("ok {}", f.number()), Some(f.number())),
-        Err(e) => (format!("err {}", err_name(e)), None),
-    }
-}
-
 /// Runs a call; `DeallocateFrame` comes with its frame resolved (see `resolve`).
 fn invoke(call: &Call, frame: usize) -> (String, Option<usize>) {
     match call {
@@ -168,12 +161,9 @@ fn invoke(call: &Call, frame: usize) -> (String, Option<usize>) {
             fa::init(boot_info);
             ("ok".into(), None)
         }
-        Call::AllocateFrame => frame_outcome(fa::allocate_frame()),
-        Call::AllocateFrameAt(addr) => frame_outcome(fa::allocate_frame_at(PhysAddr::new(*addr))),
-        Call::DeallocateFrame(_) => match fa::deallocate_frame(Frame::from_number(frame)) {
-            Ok(()) => ("ok".into(), None),
-            Err(e) => (format!("err {}", err_name(e)), None),
-        },
+        Call::AllocateFrame => frame_result(fa::allocate_frame()),
+        Call::AllocateFrameAt(addr) => frame_result(fa::allocate_frame_at(PhysAddr::new(*addr))),
+        Call::DeallocateFrame(_) => (unit(fa::deallocate_frame(Frame::from_number(frame))), None),
         Call::MemoryStats => {
             let (free, total) = fa::memory_stats();
             (format!("ok {free} {total}"), None)

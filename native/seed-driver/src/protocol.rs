@@ -4,11 +4,11 @@
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 
-use crate::parallel;
 use crate::boot_info::{BootInfo, MemoryMap, MemoryRegionType};
 use crate::memory::frame_allocator::{
     self as fa, Frame, FrameAllocator, FrameAllocatorError, PhysAddr, FRAME_ALLOCATOR,
 };
+use crate::parallel;
 
 const PROTOCOL_VERSION: u32 = 2;
 const PAGE_SIZE: u64 = 4096;
@@ -195,7 +195,7 @@ fn parse_step(op: &str, args: &[&str]) -> Result<Option<Step>, String> {
 
 // ---------------------------------------------------------------- running
 
-pub(crate) fn err_name(e: FrameAllocatorError) -> &'static str {
+fn err_name(e: FrameAllocatorError) -> &'static str {
     match e {
         FrameAllocatorError::OutOfMemory => "OutOfMemory",
         FrameAllocatorError::FrameInUse => "FrameInUse",
@@ -204,14 +204,14 @@ pub(crate) fn err_name(e: FrameAllocatorError) -> &'static str {
     }
 }
 
-fn unit(r: Result<(), FrameAllocatorError>) -> String {
+pub(crate) fn unit(r: Result<(), FrameAllocatorError>) -> String {
     match r {
         Ok(()) => "ok".to_string(),
         Err(e) => format!("err {}", err_name(e)),
     }
 }
 
-fn frame_result(r: Result<Frame, FrameAllocatorError>) -> (String, Option<usize>) {
+pub(crate) fn frame_result(r: Result<Frame, FrameAllocatorError>) -> (String, Option<usize>) {
     match r {
         Ok(f) => (format!("ok {}", f.number()), Some(f.number())),
         Err(e) => (format!("err {}", err_name(e)), None),
