@@ -65,11 +65,11 @@ fn parse_frame_arg(tok: &str, segment: usize, index: usize, prefix_len: usize) -
     }
     let i: usize = digits.parse().map_err(|_| format!("reference {tok:?} is too large"))?;
     // In the prefix, @p<i> and @<i> both name an earlier prefix call.
-    let earlier = if in_prefix && segment != 0 { prefix_len } else { index };
-    if i >= earlier {
+    let from_prefix = in_prefix && segment != 0;
+    if i >= if from_prefix { prefix_len } else { index } {
         return Err(format!("reference {tok:?} names no earlier call"));
     }
-    Ok(if in_prefix && segment != 0 { FrameArg::Prefix(i) } else { FrameArg::Own(i) })
+    Ok(if from_prefix { FrameArg::Prefix(i) } else { FrameArg::Own(i) })
 }
 
 fn parse_call(text: &str, segment: usize, index: usize, prefix_len: usize) -> Result<Call, String> {
