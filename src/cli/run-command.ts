@@ -296,7 +296,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
     onShrink: (scope, shrinking) => progress.shrink(scope.name, shrinking),
     onFinding: (scope, failure, stats) => {
       const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name], options.against, options.policy);
-      const relative = join('counterexamples', corpusFileName(failure.identity, scope.name));
+      const relative = join('counterexamples', corpusFileName(failure.identity, scope.name, options.spec.profile));
       writeCounterexample(join(folder, relative), content);
       if (options.writeCorpus && !differential) addToCorpus(options.corpusDir, content, failure.identity);
       const baselined = acceptedSignatures.has(failure.identity.signature);
