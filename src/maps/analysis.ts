@@ -170,7 +170,9 @@ const entryList = (numbers: readonly number[]): string => `${numbers.length === 
 /** The analysis in sentences, one per line: what a kernel developer reads before the campaign starts. */
 export function renderMapAnalysis(analysis: MapAnalysis): string[] {
   const lines: string[] = [];
-  lines.push(`${analysis.entries} entries (${analysis.usableEntries} usable)${analysis.source === analysis.file ? '' : ` — ${analysis.source}`}`);
+  // The source's first words name the machine; the whole of it is in the file and in results.json.
+  const source = analysis.source.length > 120 ? `${analysis.source.slice(0, 119)}…` : analysis.source;
+  lines.push(`${analysis.entries} entries (${analysis.usableEntries} usable)${analysis.source === analysis.file ? '' : ` — ${source}`}`);
   for (const note of analysis.notes) lines.push(note);
   const shape: string[] = [];
   shape.push(analysis.outOfOrder.length === 0 ? 'sorted' : `not sorted (${entryList(analysis.outOfOrder)} start below the entry before)`);
