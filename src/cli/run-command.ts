@@ -11,6 +11,7 @@ import { SCOPES, type Scope } from '../../properties/scope.js';
 import { readBaseline } from '../files/baseline.js';
 import { counterexampleOf, writeCounterexample } from '../files/counterexample-file.js';
 import { readMemoryMap } from '../files/memory-map-file.js';
+import { examineMachine, mapName, renderMachineReport } from '../maps/machine-report.js';
 import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-corpus.js';
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
 import { judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
@@ -179,6 +180,9 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const command = replayCommand(options);
   progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, seed ${options.seed}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (seed ${seed})` : ''}`);
   progress.line(`  reproduce this campaign: ${command}`);
+  // A real machine's map: what it means, and which findings it triggers, before the search starts.
+  const memoryMaps = options.memoryMapFiles.map((file) => examineMachine(file, { allocator: options.spec, outDir: join(folder, 'maps', mapName(file)), relativeTo: folder }));
+  for (const map of memoryMaps) progress.line(renderMachineReport(map).trimEnd());
 
   const regressions: RegressionReplay[] = corpus.map((entry) => {
     const replay = replayCounterexample(entry, options.spec);
@@ -215,6 +219,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       findings,
       regressions,
       fixedBaselined,
+      ...(memoryMaps.length > 0 && { memoryMaps }),
       verdict: judge(partial, options.ci, options.baselineFile),
     };
   };

@@ -1,5 +1,6 @@
 // summary.md: the campaign for a CI job summary ($GITHUB_STEP_SUMMARY) — verdict, findings, coverage.
 import type { CampaignReport } from './campaign-report.js';
+import { renderMemoryMapsMarkdown } from './memory-maps-md.js';
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 
@@ -15,6 +16,7 @@ export function renderSummary(report: CampaignReport): string {
   for (const scope of report.scopes) {
     lines.push(`| ${scope.name} | ${scope.maxFrames} | ${scope.runs} | ${scope.steps} | ${scope.skippedSteps} | ${scope.setAsideSteps} | ${(scope.elapsedMs / 1000).toFixed(1)} s |`);
   }
+  lines.push(...renderMemoryMapsMarkdown(report.memoryMaps));
   lines.push('', '## Properties', '', '| property | result | findings |', '|---|---|---|');
   for (const property of report.properties) {
     lines.push(`| \`${property.id}\` — ${property.description} | ${property.passed ? 'holds' : '**fails**'} | ${property.findings.join(', ')} |`);
