@@ -49,7 +49,7 @@ export interface ExamineOptions {
 }
 
 /** A folder name from a map's file name: "dmesg.0" → "dmesg.0", "t14.dmesg" → "t14". */
-export const mapName = (file: string): string => basename(file).replace(/\.(dmesg|log|txt|json)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'map';
+export const mapName = (file: string): string => basename(file).replace(/\.(dmesg|journalctl|log|txt|json)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'map';
 
 export function examineMachine(file: string, options: ExamineOptions): MemoryMapReport {
   const map = readMemoryMap(file);

@@ -15,7 +15,7 @@ import { ROOT, removeTempDirs, tempDir } from '../cli/helpers.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'dmesg');
 const T14 = join(FIXTURES, 'thinkpad-t14-gen1-linux-7.1.dmesg');
-const ACER = join(FIXTURES, 'acer-swift-sfx16-journalctl.log');
+const ACER = join(FIXTURES, 'acer-swift-sfx16.journalctl');
 const SIZES = join(FIXTURES, 'qemu-size-columns.dmesg');
 const PORT = { allocator: 'port', profile: 'debug' } as const;
 const GiB = 1n << 30n;
