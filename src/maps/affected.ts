@@ -125,7 +125,8 @@ export function describeSteps(content: CounterexampleFile): string {
       return `${call} → ${record.returned}`;
     })
     .join('; ')
-    .concat(` — ${content.message}`);
+    // A panic's message is already what the step returned.
+    .concat(content.message.startsWith('panicked: ') ? '' : ` — ${content.message}`);
 }
 
 export function findAffected(map: readonly Region[], sanitised: readonly SanitisedEntry[], options: AffectedOptions): AffectedResult {

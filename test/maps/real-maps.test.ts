@@ -187,6 +187,14 @@ describe('is this machine affected?', () => {
     expect(result.answers.find((a) => a.id === 'init-frees-frames-of-reserved-regions')?.counterexample?.steps).toHaveLength(1);
   });
 
+  it('a 2 TiB usable entry: the seed would walk it frame by frame at boot, so the search does not start', () => {
+    const map: Region[] = [{ base: 4n * GiB, length: 2048n * GiB, kind: 'Usable' }];
+    const result = findAffected(map, analyzeMemoryMap({ file: 'm', source: 'm', regions: map, notes: [] }).sanitised, { allocator: PORT, kernelBase: 0x100000n });
+    expect(result.answers.find((a) => a.id === 'reserve-and-init-loop-over-every-frame-requested')?.status).toBe('hang');
+    expect(result.answers.find((a) => a.id === 'deallocate-frees-frames-not-handed-out')).toMatchObject({ status: 'masked', reason: expect.stringContaining('already hangs the seed') });
+    expect(result.sequences).toBe(0);
+  });
+
   it('the corrected allocator on the same machine: no finding', () => {
     const map = readMemoryMap(T14);
     const result = findAffected(map.regions, analyzeMemoryMap(map).sanitised, { allocator: { allocator: 'corrected', profile: 'debug' }, kernelBase: 0x100000n, maxDepth: 1 });
