@@ -6,7 +6,7 @@ import { basename, join, relative } from 'node:path';
 import { writeCounterexample } from '../files/counterexample-file.js';
 import { readMemoryMap } from '../files/memory-map-file.js';
 import type { TargetSpec } from '../targets/target-spec.js';
-import { DEFAULT_KERNEL_BASE, describeSteps, findAffected, renderAffected, type AnswerStatus } from './affected.js';
+import { DEFAULT_KERNEL_BASE, describeSteps, findAffected, renderAffected, type AffectedResult, type AnswerStatus } from './affected.js';
 import { analyzeMemoryMap, renderMapAnalysis, type MapAnalysis } from './analysis.js';
 
 export interface MachineAnswer {
@@ -25,14 +25,8 @@ export interface MachineAnswer {
 export interface MemoryMapReport extends Omit<MapAnalysis, 'sanitised'> {
   /** The analysis in sentences, as the terminal shows it. */
   readonly summary: readonly string[];
-  readonly affected: {
-    readonly allocator: string;
-    readonly kernelBase: string;
-    readonly completedDepth: number;
-    readonly candidateSteps: number;
-    readonly sequences: number;
-    readonly answers: readonly MachineAnswer[];
-  };
+  /** The search's answer, each counterexample as the path of its file. */
+  readonly affected: Omit<AffectedResult, 'answers' | 'maxDepth'> & { readonly answers: readonly MachineAnswer[] };
   /** The terminal's lines about the findings, replay commands included. */
   readonly affectedSummary: readonly string[];
 }
