@@ -8,6 +8,8 @@
 //   prefix and is ignored: dmesg's `[    0.000000] `, journalctl's `Dec 01 10:00:00 host kernel: `,
 //   syslog's `... kernel: [    0.000000] `. Kernels since 2025 may print a size column before the
 //   type (`  639   KB usable`); it is ignored, the bounds say it exactly.
+// - `BIOS-e820: 00000000START - 00000000END (TYPE)`: the same entry as kernels before 3.11 print it;
+//   END is exclusive there: length = END - START.
 // - TYPE, in every spelling kernels have used: `usable`, `System RAM`, `kernel usable RAM` → Usable;
 //   `reserved`, `device reserved`, `soft reserved`, `persistent (type 12)`, `persistent RAM (type 7)`,
 //   `type N` → Reserved; `ACPI data` → AcpiReclaimable; `ACPI NVS` → AcpiNvs; `unusable` → BadMemory.
@@ -19,7 +21,8 @@
 //   `e820: remove …`, `reserve setup_data: …`, the `modified:`/`extended:`/`user:` tables, `[gap …]
 //   available for PCI devices`): they describe Linux's use of the machine, not what the firmware
 //   gives an exokernel's boot loader.
-// An e820 line that does not parse is an error naming its line.
+// Lines starting with `#` name the log's source (data/memory-maps, test/fixtures/dmesg) and are not read
+// as the log. An e820 line that does not parse is an error naming its line.
 import type { Region, RegionKind } from '../targets/step.js';
 import { readJsonFile } from './counterexample-file.js';
 import { inputError, readTextFile } from './input-error.js';
@@ -38,6 +41,7 @@ export interface LoadedMemoryMap {
 }
 
 const MEM_LINE = /BIOS-e820: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]\s*(?:\d+(?:\.\d+)?\s+[KMGT]B\s+)?(.+?)\s*$/i;
+const OLD_LINE = /BIOS-e820: ([0-9a-f]{8,16}) - ([0-9a-f]{8,16}) \((.+)\)\s*$/i;
 const GAP_LINE = /BIOS-e820: \[gap 0x[0-9a-f]+-0x[0-9a-f]+\]/i;
 const TABLE_HEADER = 'BIOS-provided physical RAM map:';
 
@@ -67,17 +71,20 @@ export function parseE820(text: string, file: string): ParsedE820 {
       regions = [];
       return;
     }
-    if (!line.includes('BIOS-e820:') || GAP_LINE.test(line)) return;
-    const match = MEM_LINE.exec(line);
+    // `#` lines are the file's own notes (its source), never the log's.
+    if (line.startsWith('#') || !line.includes('BIOS-e820:') || GAP_LINE.test(line)) return;
+    const old = OLD_LINE.exec(line);
+    const match = old ?? MEM_LINE.exec(line);
     if (match === null) throw inputError(file, `a BIOS-e820 line that is not "BIOS-e820: [mem 0xSTART-0xEND] type": ${line.trim()}`, i + 1);
     const [, startText, endText, type] = match as unknown as [string, string, string, string];
-    const start = BigInt(startText);
-    const end = BigInt(endText);
-    if (end < start) throw inputError(file, `region end ${endText} is below its start ${startText}`, i + 1);
-    if (end >= 1n << 64n) throw inputError(file, `region end ${endText} does not fit in a u64`, i + 1);
+    const start = BigInt(old === null ? startText : `0x${startText}`);
+    // Both forms as an exclusive end.
+    const end = old === null ? BigInt(endText) + 1n : BigInt(`0x${endText}`);
+    if (end < start || (old === null && end === start)) throw inputError(file, `region end ${endText} is below its start ${startText}`, i + 1);
+    if (end > 1n << 64n) throw inputError(file, `region end ${endText} does not fit in a u64`, i + 1);
     const kind = kindOf(type);
     if (kind === undefined) throw inputError(file, `unknown e820 type "${type}"`, i + 1);
-    regions.push({ base: start, length: end - start + 1n, kind });
+    regions.push({ base: start, length: end - start, kind });
   });
   if (regions.length === 0) throw inputError(file, 'no "BIOS-e820: [mem ...]" lines and not JSON: expected a dmesg boot log or a framecheck memory-map JSON file');
   return { regions, tables };

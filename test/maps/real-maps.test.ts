@@ -71,6 +71,14 @@ describe('reading boot logs as they come', () => {
     expect(regions[9]).toEqual({ base: 0xfd00000000n, length: 12n * GiB, kind: 'Reserved' });
   });
 
+  it('the format of kernels before 3.11 ("BIOS-e820: START - END (type)", END exclusive)', () => {
+    const { regions } = readMemoryMap(join(FIXTURES, 'intel-em64t-linux-2.6.14.dmesg'));
+    expect(regions).toHaveLength(10);
+    expect(regions[0]).toEqual({ base: 0n, length: 0x9fc00n, kind: 'Usable' });
+    expect(regions[2]).toEqual({ base: 0xedbb0n, length: 0x100000n - 0xedbb0n, kind: 'Reserved' });
+    expect(regions[8]).toEqual({ base: 0xcf6ed000n, length: 0x12000n, kind: 'AcpiReclaimable' });
+  });
+
   it('a log of several boots: the last boot\'s table is used, and the map says so', () => {
     const file = join(dir, 'kern.log');
     writeFileSync(file, `${readFileSync(T14, 'utf8')}\n${readFileSync(ACER, 'utf8')}`);
