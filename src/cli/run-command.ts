@@ -66,7 +66,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
   --time-limit T        stop generating after T (90s, 10m, 1h30m); the runs so far count
   --seed N              fast-check seed (default: random, always printed)
   --shard i/n           run shard i of n: its own seed stream and 1/n of the runs; merge with framecheck merge
-  --memory-map FILE     start runs from a real machine's map (dmesg BIOS-e820 lines or JSON); repeatable.
+  --memory-map FILE     start runs from a real machine's map (dmesg, journalctl -k or JSON); repeatable. First
+                        says what it means and which findings the machine triggers (as framecheck map does).
                         Default: the real maps in data/memory-maps
   --reports DIR         reports folder (default reports)
   --corpus DIR          regression corpus replayed first (default reports/regressions)
