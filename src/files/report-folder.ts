@@ -11,9 +11,10 @@ import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 
 export const REPORT_FILES = ['results.json', 'summary.md', 'junit.xml', 'report.html'] as const;
 
-export function createRunFolder(reportsDir: string, seed: number, shard: { index: number; count: number } | null, now = new Date()): string {
+export function createRunFolder(reportsDir: string, seed: string, shard: { index: number; count: number } | null, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const name = `${stamp}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
+  // A seed is any word: only its safe characters, and not too many, go into the folder's name.
+  const name = `${stamp}-seed${seed.replace(/[^a-z0-9_-]+/gi, '_').slice(0, 40)}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   // Two campaigns in the same second with the same seed get folders of their own.
   for (let attempt = 0; ; attempt++) {
     const folder = join(reportsDir, 'runs', attempt === 0 ? name : `${name}-${attempt + 1}`);

@@ -5,14 +5,15 @@
 // frame 160, the kernel's frames, an address above 2^52 that aliases a free frame, an unaligned
 // reservation inside free RAM, a size within a page of 2^64 — and searched breadth-first by the
 // bounded-exhaustive search (src/runner/exhaustive.ts), judged by the lockstep runner and named by
-// nameFailure, exactly as a campaign names its failures. Each answer is a replayable counterexample.
+// identifyFailure (its behavioural signature), exactly as a campaign names its failures. Each answer is a replayable counterexample.
 import { FrameModel } from '../../models/index.js';
 import { KNOWN_FINDINGS, type KnownFinding, type Severity } from '../../properties/findings.js';
 import { FULL_SCOPE_FRAMES, type Scope } from '../../properties/scope.js';
 import { counterexampleOf, type CounterexampleFile } from '../files/counterexample-file.js';
 import { exhaustive } from '../runner/exhaustive.js';
 import { runSteps } from '../runner/lockstep.js';
-import { frameMapOf, nameFailure } from '../runner/search.js';
+import { identifyFailure } from '../findings/identity.js';
+import { frameMapOf } from '../runner/search.js';
 import { PAGE, PHYS_ADDR_LIMIT, U64_MAX, type Region } from '../targets/step.js';
 import { hex } from '../targets/step-format.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
@@ -151,7 +152,7 @@ export function findAffected(map: readonly Region[], sanitised: readonly Sanitis
     try {
       const replayed = runSteps({ target, newModel, setAside: [], trace: true }, steps);
       if (replayed.violation === undefined || replayed.trace === undefined) throw new Error('a counterexample of the map search passed when run again');
-      const failure = { findingId: nameFailure(replayed, newModel), violation: replayed.violation, seed: 0, path: '', shrinks: 0, trace: replayed.trace, frameMap: frameMapOf(replayed, target, newModel) };
+      const failure = { identity: identifyFailure(replayed, newModel), violation: replayed.violation, seed: 0, path: '', shrinks: 0, occurrences: 1, shrinkCutShort: false, trace: replayed.trace, frameMap: frameMapOf(replayed, target, newModel) };
       return counterexampleOf(failure, scope, options.allocator, 0);
     } finally {
       target.close?.();

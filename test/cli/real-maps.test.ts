@@ -1,10 +1,10 @@
 // The README's --memory-map on a real timestamped dmesg log of a > 16 GiB machine, and `framecheck
 // map`: both must say how much RAM the allocator cannot see and which findings the machine triggers.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport } from '../../src/reporters/campaign-report.js';
-import { campaignPaths, framecheck, pathFlags, removeTempDirs, ROOT, runMain, tempDir } from './helpers.js';
+import { campaignPaths, framecheck, pathFlags, removeTempDirs, ROOT, runMain, tempDir, type CampaignPaths } from './helpers.js';
 
 const T14 = join(ROOT, 'test', 'fixtures', 'dmesg', 'thinkpad-t14-gen1-linux-7.1.dmesg');
 const INVISIBLE = '17.2 GiB (4,507,648 frames) are invisible to it — a documented limit of the seed (MAX_PHYSICAL_MEMORY)';
@@ -19,9 +19,17 @@ beforeAll(() => {
 });
 afterAll(removeTempDirs);
 
+/** A campaign's folders, with a baseline that accepts nothing. */
+function freshCampaign(name: string): CampaignPaths {
+  const paths = campaignPaths(dir, name);
+  writeFileSync(paths.baseline, JSON.stringify({ format: 'framecheck-baseline', version: 2, accepted: {} }));
+  mkdirSync(paths.corpus);
+  return paths;
+}
+
 describe('a campaign on a real > 16 GiB machine (--memory-map /var/log/dmesg.0)', () => {
   it('says how much RAM the allocator cannot see and which findings the machine triggers, in the terminal and in every report', () => {
-    const paths = campaignPaths(dir, 'campaign');
+    const paths = freshCampaign('campaign');
     const ran = runMain(['--memory-map', dmesg, '--scope', 'small', '--runs', '50', '--seed', '3', '--no-corpus-write', ...pathFlags(paths)]);
     expect(ran.stderr).not.toContain('malformed');
     expect(ran.status).toBe(1);
@@ -49,7 +57,7 @@ describe('a campaign on a real > 16 GiB machine (--memory-map /var/log/dmesg.0)'
   });
 
   it('a campaign without --memory-map has no memoryMaps field', () => {
-    const paths = campaignPaths(dir, 'plain');
+    const paths = freshCampaign('plain');
     runMain(['--scope', 'small', '--runs', '20', '--seed', '3', '--no-corpus-write', ...pathFlags(paths)]);
     const results = JSON.parse(readFileSync(join(paths.reports, 'latest', 'results.json'), 'utf8')) as CampaignReport;
     expect(results.memoryMaps).toBeUndefined();

@@ -174,8 +174,8 @@ describe('is this machine affected?', () => {
     const file = readCounterexample(join(out, 'deallocate-frees-frames-not-handed-out.json'));
     expect(file.steps[0]).toMatchObject({ op: 'boot_init', kernelPhysicalBase: 0x100000n, map: readMemoryMap(T14).regions });
     expect(file.steps).toHaveLength(2);
-    expect(replayCounterexample(file, PORT).findingId).toBe('deallocate-frees-frames-not-handed-out');
-    expect(replayCounterexample(file, { allocator: 'corrected', profile: 'debug' }).findingId).toBeUndefined();
+    expect(replayCounterexample(file, PORT).identity?.id).toBe('deallocate-frees-frames-not-handed-out');
+    expect(replayCounterexample(file, { allocator: 'corrected', profile: 'debug' }).identity).toBeUndefined();
   });
 
   it('an unaligned kernel base: boot_init alone misses the last frame of the kernel, and nothing behind it is reachable', () => {
