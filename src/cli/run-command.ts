@@ -12,7 +12,7 @@ import { acceptedFor, counterexamplePath, readBaseline, type AcceptedFinding, ty
 import { counterexampleOf, readCounterexample, writeCounterexample, type LoadedCounterexample } from '../files/counterexample-file.js';
 import { inputError } from '../files/input-error.js';
 import { readMemoryMap } from '../files/memory-map-file.js';
-import { examineMachine, mapName, renderMachineReport } from '../maps/machine-report.js';
+import { examineMachines, renderMachineReport } from '../maps/machine-report.js';
 import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-corpus.js';
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
 import { findingRows, judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type FindingRow, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
@@ -237,7 +237,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, ${seedText}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (fast-check seed ${seed})` : ''}`);
   progress.line(`  reproduce this campaign: ${command}`);
   // A real machine's map: what it means, and which findings it triggers, before the search starts.
-  const memoryMaps = options.memoryMapFiles.map((file) => examineMachine(file, { allocator: options.spec, outDir: join(folder, 'maps', mapName(file)), relativeTo: folder }));
+  const memoryMaps = examineMachines(options.memoryMapFiles, options.spec, folder);
   for (const map of memoryMaps) progress.line(renderMachineReport(map).trimEnd());
 
   const regressions: RegressionReplay[] = replayedFirst.map((entry) => {

@@ -63,6 +63,17 @@ export function examineMachine(file: string, options: ExamineOptions): MemoryMap
   return { ...analysis, summary: renderMapAnalysis({ ...analysis, sanitised }), affected: { ...search, answers }, affectedSummary: renderAffected(result, files) };
 }
 
+/** A campaign's maps, each with its counterexamples in <folder>/maps/<name> (two files of one name kept apart). */
+export function examineMachines(files: readonly string[], allocator: TargetSpec, folder: string): MemoryMapReport[] {
+  const used = new Set<string>();
+  return files.map((file) => {
+    let name = mapName(file);
+    for (let i = 2; used.has(name); i++) name = `${mapName(file)}-${i}`;
+    used.add(name);
+    return examineMachine(file, { allocator, outDir: join(folder, 'maps', name), relativeTo: folder });
+  });
+}
+
 /** The terminal's view: the map's meaning, then the findings it triggers. */
 export function renderMachineReport(report: MemoryMapReport): string {
   return `memory map ${report.file}\n${[...report.summary, ...report.affectedSummary].map((line) => `  ${line}`).join('\n')}\n`;

@@ -56,6 +56,18 @@ describe('a campaign on a real > 16 GiB machine (--memory-map /var/log/dmesg.0)'
     expect(html).toContain('npx framecheck replay maps/dmesg.0/deallocate-frees-frames-not-handed-out.json');
   });
 
+  it('two maps of one file name keep their counterexamples apart', () => {
+    const other = join(dir, 'other');
+    mkdirSync(other);
+    writeFileSync(join(other, 'dmesg.0'), readFileSync(join(ROOT, 'test', 'fixtures', 'dmesg', 'qemu-size-columns.dmesg')));
+    const paths = freshCampaign('two-maps');
+    runMain(['--memory-map', dmesg, '--memory-map', join(other, 'dmesg.0'), '--scope', 'small', '--runs', '20', '--seed', '3', '--no-corpus-write', ...pathFlags(paths)]);
+    const results = JSON.parse(readFileSync(join(paths.reports, 'latest', 'results.json'), 'utf8')) as CampaignReport;
+    const files = results.memoryMaps?.map((map) => map.affected.answers.find((a) => a.id === 'deallocate-frees-frames-not-handed-out')?.counterexample);
+    expect(files).toEqual(['maps/dmesg.0/deallocate-frees-frames-not-handed-out.json', 'maps/dmesg.0-2/deallocate-frees-frames-not-handed-out.json']);
+    expect(results.memoryMaps?.map((map) => map.droppedFrames)).toEqual([4_507_648, 0]);
+  });
+
   it('a campaign without --memory-map has no memoryMaps field', () => {
     const paths = freshCampaign('plain');
     runMain(['--scope', 'small', '--runs', '20', '--seed', '3', '--no-corpus-write', ...pathFlags(paths)]);
