@@ -5,6 +5,7 @@ import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { describeProperty, INVARIANTS, type InvariantId, type PropertyId } from '../../properties/invariants.js';
 import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
+import type { MemoryMapReport } from '../maps/machine-report.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
 
 export const RESULTS_FORMAT = 'framecheck-results';
@@ -158,6 +159,8 @@ export interface CampaignReport {
   readonly regressions: readonly RegressionReplay[];
   /** Accepted signatures that reproduced neither from their counterexamples nor in the campaign. */
   readonly fixedBaselined: readonly string[];
+  /** --memory-map: what each map means for the bitmap and which findings that machine triggers. */
+  readonly memoryMaps?: readonly MemoryMapReport[];
   readonly verdict: Verdict;
 }
 
