@@ -118,6 +118,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     id: 'init-region-end-overflows',
     divergences: [
       'never-panics: panic: attempt to add with overflow (FrameAllocator::init: region.base + region.length)',
+      'counters-match-model: free_count below, total_count below',
       'counters-match-model: free_count above, total_count above',
       'counters-match-model: free_count below, total_count equal',
       'counters-match-model: free_count equal, total_count above',

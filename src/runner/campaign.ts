@@ -90,7 +90,7 @@ function runScope(config: CampaignConfig, scope: Scope, deadline: number | undef
       seed: config.seed,
       numRuns: plannedRuns,
       ...(deadline !== undefined && { deadline }),
-      now,
+      ...(config.now !== undefined && { now }),
       ...(config.onRun !== undefined && { onRun: (stats: SearchStats) => config.onRun?.(scope, stats) }),
       ...(config.onShrink !== undefined && { onShrink: (progress: ShrinkProgress) => config.onShrink?.(scope, progress) }),
       ...(config.onFinding !== undefined && { onFinding: (failure: FoundFailure, stats: SearchStats) => config.onFinding?.(scope, failure, stats) }),

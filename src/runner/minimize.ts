@@ -37,7 +37,7 @@ export const unlimitedBudget = (): ShrinkBudget => ({ deadline: Number.POSITIVE_
 /** The predicate within the budget: out of budget, every candidate counts as passing (the current counterexample stays). */
 function budgeted(stillFails: Predicate, budget: ShrinkBudget): Predicate {
   return (steps) => {
-    if (budget.probesLeft <= 0 || budget.now() >= budget.deadline) {
+    if (budget.cutShort || budget.probesLeft <= 0 || budget.now() >= budget.deadline) {
       budget.cutShort = true;
       return false;
     }

@@ -159,7 +159,11 @@ export function search(config: SearchConfig): SearchResult {
     if (known !== undefined && !setAside.includes(known)) setAside.push(known);
     return true;
   });
-  fc.check(property, { seed: config.seed, numRuns: config.numRuns });
+  // On the real clock fast-check also stops generating at the deadline (not only running), so a
+  // soak of a million runs does not spend its last seconds generating runs it will not make.
+  const stopGenerating = config.deadline !== undefined && config.now === undefined ? { interruptAfterTimeLimit: Math.max(1, config.deadline - Date.now()), markInterruptAsFailure: false } : {};
+  const details = fc.check(property, { seed: config.seed, numRuns: config.numRuns, ...stopGenerating });
+  if (details.interrupted) outOfTime = true;
   return { stats, failures: [...new Set(found.values())], interrupted: outOfTime && stats.runs < config.numRuns };
 }
 
@@ -174,7 +178,8 @@ function shrinkFailure(config: SearchConfig, runConfig: RunConfig, runIndex: num
   const sameFailure = (result: RunResult): boolean => result.violation !== undefined && identifyFailure(result, config.newModel).signature === identity.signature;
   let smallest = Number.POSITIVE_INFINITY;
   const probe = (): boolean => {
-    if (budget.probesLeft <= 0 || now() >= budget.deadline) {
+    // Once cut short, fast-check's remaining candidates are refused without reading the clock.
+    if (budget.cutShort || budget.probesLeft <= 0 || now() >= budget.deadline) {
       budget.cutShort = true;
       return false;
     }
