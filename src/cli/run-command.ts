@@ -11,6 +11,7 @@ import { SCOPES, type Scope } from '../../properties/scope.js';
 import { acceptedFor, counterexamplePath, readBaseline, type AcceptedFinding, type Baseline } from '../files/baseline.js';
 import { counterexampleOf, readCounterexample, writeCounterexample, type LoadedCounterexample } from '../files/counterexample-file.js';
 import { inputError } from '../files/input-error.js';
+import { sameFailure } from '../findings/identity.js';
 import { readMemoryMap } from '../files/memory-map-file.js';
 import { examineMachines, renderMachineReport } from '../maps/machine-report.js';
 import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-corpus.js';
@@ -247,9 +248,10 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       file: entry.file,
       findingId: recorded.id,
       signature: recorded.signature,
-      reproduces: replay.identity?.signature === recorded.signature,
+      ...(replay.identity !== undefined && { observed: replay.identity.signature }),
+      reproduces: replay.identity !== undefined && sameFailure(replay.identity.signature, recorded.signature),
       outcome: replay.identity === undefined ? 'passes' : `fails with ${replay.identity.id}: ${replay.identity.signature}`,
-      baselined: acceptedSignatures.has(recorded.signature),
+      baselined: acceptedSignatures.has(replay.identity?.signature ?? recorded.signature),
     };
   });
   if (regressions.length > 0) progress.line(`  regression corpus and accepted counterexamples: ${regressions.length} replayed, ${regressions.filter((replay) => replay.reproduces).length} still fail`);
@@ -257,7 +259,9 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const scopes: ReportScope[] = [];
   const findings: ReportFinding[] = [];
   const build = (status: CampaignReport['status']): CampaignReport => {
-    const reproduced = new Set([...findings.map((finding) => finding.signature), ...regressions.filter((replay) => replay.reproduces).map((replay) => replay.signature)]);
+    // An accepted signature reproduces when any replay or the search shows it (a native driver's
+    // panic reads differently from the port's, so the observed signature counts, not the recorded one).
+    const reproduced = new Set([...findings.map((finding) => finding.signature), ...regressions.flatMap((replay) => (replay.observed === undefined ? [] : [replay.observed]))]);
     const fixedBaselined = [...acceptedSignatures].filter((signature) => !reproduced.has(signature));
     const partial = { findings, scopes, regressions, fixedBaselined };
     return {

@@ -52,6 +52,15 @@ export function divergenceOf(signature: string): string {
  */
 const withoutExpression = (divergence: string): string => divergence.replace(/^(never-panics: panic: [^(]*?) \(.*\)$/, '$1');
 
+/** Two signatures of one failure: equal, or the same panic where one side could not name the expression. */
+export function sameFailure(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [da, db] = [divergenceOf(a), divergenceOf(b)];
+  return methodPart(a) === methodPart(b) && (withoutExpression(da) === db || withoutExpression(db) === da);
+}
+
+const methodPart = (signature: string): string => signature.slice(0, signature.indexOf(': '));
+
 function matches(finding: KnownFinding, divergence: string): boolean {
   if (finding.divergences.includes(divergence)) return true;
   return withoutExpression(divergence) === divergence && finding.divergences.some((known) => withoutExpression(known) === divergence);

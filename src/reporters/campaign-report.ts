@@ -95,6 +95,8 @@ export interface RegressionReplay {
   readonly file: string;
   readonly findingId: string;
   readonly signature: string;
+  /** The signature the replay showed, when it failed. */
+  readonly observed?: string;
   /** The failure it records still happens (the same signature). */
   readonly reproduces: boolean;
   /** What the replay showed instead, when it does not reproduce. */

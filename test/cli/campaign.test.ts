@@ -255,6 +255,33 @@ describe('the baseline', () => {
   });
 });
 
+describe('where the baseline and the corpus are', () => {
+  it('--reports moves only the run folders: the baseline and the corpus stay at their defaults', () => {
+    const reports = join(dir, 'elsewhere');
+    const ran = runMain([...SMALL, '--reports', reports, '--no-corpus-write']);
+    const report = results(join(reports, 'latest'));
+    // The default baseline (reports/baseline.json) accepts the port's findings, and the default corpus was replayed.
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((finding) => finding.baselined)).toBe(true);
+    expect(report.regressions.length).toBe(readdirSync(resolve('reports', 'regressions')).length);
+    expect(ran.status).toBe(0);
+    expect(existsSync(join(reports, 'baseline.json'))).toBe(false);
+    expect(existsSync(join(reports, 'regressions'))).toBe(false);
+  });
+
+  it.each([
+    ['--baseline', 'no-such-baseline.json', 'no such baseline file'],
+    ['--corpus', 'no-such-corpus', 'no such corpus folder'],
+  ])('%s naming a path that does not exist is bad input (exit 2)', (flag, name, message) => {
+    const paths = campaignPaths(dir, `missing-${name}`);
+    const missing = join(dir, name);
+    const ran = runMain([...SMALL, ...pathFlags(paths), flag, missing]);
+    expect(ran.status).toBe(2);
+    expect(ran.stderr).toBe(`framecheck: ${missing}: ${message} (leave out ${flag} to use ${flag === '--baseline' ? 'none' : 'the default'})\n`);
+    expect(existsSync(paths.reports)).toBe(false);
+  });
+});
+
 describe('output and determinism', () => {
   it('--format json prints results.json on stdout and nothing else', () => {
     const { ran, paths, report } = campaign('json', [...SMALL, '--format', 'json']);
