@@ -6,6 +6,7 @@
 // run, so fixing a defect forces the baseline to shrink with it.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { writeJsonAtomic } from './atomic-write.js';
 import { readJsonFile } from './counterexample-file.js';
 import { inputError } from './input-error.js';
 
@@ -72,3 +73,12 @@ export function acceptedFor(baseline: Baseline, allocator: string, profile: stri
 
 /** Where an accepted finding's counterexample is on disk. */
 export const counterexamplePath = (baseline: Baseline, entry: AcceptedFinding): string => join(dirname(baseline.file), entry.counterexample);
+
+/**
+ * Writes the baseline whole (atomically), version 2. Every entry passes the same checks as when it
+ * is read, so a baseline framecheck writes always reads back; an entry's extra fields are kept.
+ */
+export function writeBaseline(baseline: Baseline): void {
+  const accepted = Object.fromEntries([...baseline.accepted].map(([allocator, entries]) => [allocator, entries.map((entry, i) => acceptedFinding(baseline.file, entry, `accepted.${allocator}[${i}]`))]));
+  writeJsonAtomic(baseline.file, { format: BASELINE_FORMAT, version: BASELINE_VERSION, accepted });
+}
