@@ -64,6 +64,7 @@ export function baselineCommand(args: readonly string[], out: (text: string) => 
     if (given !== undefined) throw usageError(`baseline ${action}: --${given} does not apply (see framecheck baseline --help)`);
   };
   const file = values.baseline ?? DEFAULT_BASELINE;
+  const allocator = values.allocator === undefined ? undefined : resolveAllocator(values.allocator, undefined);
   switch (action) {
     case 'show':
       notFor('allocator', 'reason', 'dry-run');
@@ -73,11 +74,11 @@ export function baselineCommand(args: readonly string[], out: (text: string) => 
       notFor('dry-run');
       if (positionals.length === 0) throw usageError('baseline accept: give counterexample files or a report folder (see framecheck baseline --help)');
       if (values.reason !== undefined && values.reason.trim() === '') throw usageError('--reason needs a text');
-      return accept(readBaseline(file), positionals, values.allocator === undefined ? undefined : resolveAllocator(values.allocator, undefined), values.reason, out);
+      return accept(readBaseline(file), positionals, allocator, values.reason, out);
     case 'prune':
       notFor('reason');
       if (positionals.length > 0) throw usageError(`baseline prune: unexpected argument "${positionals[0]}"`);
-      return prune(readBaseline(file, values.baseline !== undefined), values.allocator === undefined ? undefined : resolveAllocator(values.allocator, undefined), values['dry-run'] === true, out);
+      return prune(readBaseline(file, values.baseline !== undefined), allocator, values['dry-run'] === true, out);
     default:
       throw usageError(`baseline: ${action === undefined ? 'give' : `unknown action "${action}", give`} show, accept or prune (see framecheck baseline --help)`);
   }
