@@ -4,7 +4,7 @@
 // whole (atomically) and printed; nothing is written when nothing changes or the input is bad.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { counterexamplePath, readBaseline, writeBaseline, type AcceptedFinding, type Baseline } from '../files/baseline.js';
+import { counterexamplePath, emptyBaseline, readBaseline, version1Reasons, writeBaseline, type AcceptedFinding, type Baseline } from '../files/baseline.js';
 import { readCounterexample, type LoadedCounterexample } from '../files/counterexample-file.js';
 import { inputError } from '../files/input-error.js';
 import { readReportResults } from '../files/report-folder.js';
@@ -29,7 +29,9 @@ profile, each as a signature with the counterexample that shows it and why it is
            regression-corpus counterexample that still failed in that campaign. A counterexample
            outside the baseline's folder, or in a report folder, is copied to regressions/ beside
            the baseline, so the baseline only points inside its folder. A signature already
-           accepted is left as it is. A missing baseline file is created.
+           accepted is left as it is. A missing baseline file is created; a version 1 baseline
+           (bare ids) is written again as version 2, keeping the reason of each id it accepts a
+           counterexample of and naming the ids it drops.
   prune    replay each accepted counterexample on its allocator and profile and remove the entries
            whose signature no longer shows: the run passes now, or fails another way (the new
            signature is printed). --allocator NAME: that allocator's entries only; --dry-run: print,
@@ -74,7 +76,7 @@ export function baselineCommand(args: readonly string[], out: (text: string) => 
       notFor('dry-run');
       if (positionals.length === 0) throw usageError('baseline accept: give counterexample files or a report folder (see framecheck baseline --help)');
       if (values.reason !== undefined && values.reason.trim() === '') throw usageError('--reason needs a text');
-      return accept(readBaseline(file), positionals, allocator, values.reason, out);
+      return accept(file, positionals, allocator, values.reason, out);
     case 'prune':
       notFor('reason');
       if (positionals.length > 0) throw usageError(`baseline prune: unexpected argument "${positionals[0]}"`);
@@ -133,7 +135,11 @@ function placeInside(baselineFile: string, loaded: LoadedCounterexample): string
   return `regressions/${name}`;
 }
 
-function accept(baseline: Baseline, paths: readonly string[], allocatorFlag: string | undefined, reason: string | undefined, out: (text: string) => void): number {
+function accept(file: string, paths: readonly string[], allocatorFlag: string | undefined, reason: string | undefined, out: (text: string) => void): number {
+  // A version 1 baseline (bare ids) is written again as version 2: each id's reason is kept for
+  // the signature accepted under that id; ids without a counterexample here are dropped, and named.
+  const version1 = version1Reasons(file);
+  const baseline = version1 === undefined ? readBaseline(file) : emptyBaseline(file);
   // Every file is read and checked before anything is copied or written.
   const candidates = paths.flatMap(counterexamplesAt);
   const accepted: Accepted = new Map([...baseline.accepted].map(([allocator, entries]) => [allocator, [...entries]]));
@@ -148,7 +154,7 @@ function accept(baseline: Baseline, paths: readonly string[], allocatorFlag: str
       out(`already accepted for ${allocator} (${profile}): ${entryLine(already)}\n`);
       continue;
     }
-    const entry: AcceptedFinding = { id: finding.id, signature: finding.signature, profile, counterexample: placeInside(baseline.file, loaded), reason: reason ?? `${finding.title} (accepted without a reason given)` };
+    const entry: AcceptedFinding = { id: finding.id, signature: finding.signature, profile, counterexample: placeInside(baseline.file, loaded), reason: reason ?? version1?.get(allocator)?.get(finding.id) ?? `${finding.title} (accepted without a reason given)` };
     accepted.set(allocator, [...entries, entry]);
     added++;
     out(`added for ${allocator} (${profile}): ${entryLine(entry)}\n`);
@@ -158,7 +164,11 @@ function accept(baseline: Baseline, paths: readonly string[], allocatorFlag: str
     return 0;
   }
   writeBaseline({ file: baseline.file, accepted });
-  out(`${baseline.file}: ${added} added, ${plural(countOf(accepted), 'accepted finding')} in all\n`);
+  for (const [allocator, reasons] of version1 ?? []) {
+    const dropped = [...reasons.keys()].filter((id) => !accepted.get(allocator)?.some((entry) => entry.id === id));
+    if (dropped.length > 0) out(`version 1 entries for ${allocator} not carried over (no counterexample of theirs accepted): ${dropped.join(', ')}\n`);
+  }
+  out(`${baseline.file}: ${added} added, ${plural(countOf(accepted), 'accepted finding')} in all${version1 === undefined ? '' : ' (written again as version 2)'}\n`);
   return 0;
 }
 

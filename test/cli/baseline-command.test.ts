@@ -128,6 +128,22 @@ describe('baseline accept, show, and a campaign with the result', () => {
   });
 });
 
+describe('baseline accept on a version 1 baseline (bare ids)', () => {
+  it('writes it again as version 2, keeping the reasons of the ids it accepts and naming those it drops', () => {
+    const folder = join(dir, 'version1');
+    mkdirSync(folder);
+    const file = join(folder, 'baseline.json');
+    const kept = first.findings[0] as CampaignReport['findings'][number];
+    const accepted = { port: [{ id: kept.id, reason: 'kept from version 1' }, { id: 'a-finding-long-fixed', reason: 'gone' }] };
+    writeFileSync(file, JSON.stringify({ format: 'framecheck-baseline', version: 1, accepted }));
+    const ran = baselineCommand('accept', join(firstReport, kept.counterexample), '--baseline', file);
+    expect(ran.status).toBe(0);
+    expect(readBaseline(file, true).accepted.get('port')).toEqual([expect.objectContaining({ id: kept.id, signature: kept.signature, reason: 'kept from version 1' })]);
+    expect(ran.stdout).toContain('version 1 entries for port not carried over (no counterexample of theirs accepted): a-finding-long-fixed\n');
+    expect(ran.stdout).toContain(`${file}: 1 added, 1 accepted finding in all (written again as version 2)\n`);
+  });
+});
+
 describe('baseline prune', () => {
   let baseline: string;
   let portEntries: number;
