@@ -26,6 +26,13 @@ function campaign(name: string, baseline: string): { ran: Ran; report: CampaignR
 const baselineCommand = (...args: string[]): Ran => runMain(['baseline', ...args]);
 const signatures = (file: string, allocator = 'port'): string[] => (readBaseline(file, true).accepted.get(allocator) ?? []).map((entry) => entry.signature);
 
+/** A baseline in a folder of its own that accepts every finding of the first campaign. */
+function acceptingFirstCampaign(name: string): string {
+  const baseline = join(dir, name, 'baseline.json');
+  expect(baselineCommand('accept', firstReport, '--baseline', baseline).status).toBe(0);
+  return baseline;
+}
+
 /** Bad input: exit 2, one line on stderr naming the problem, nothing on stdout. */
 function expectBadInput(ran: Ran, text: string): void {
   expect(ran.status).toBe(2);
@@ -148,8 +155,7 @@ describe('baseline prune', () => {
   let baseline: string;
   let portEntries: number;
   beforeAll(() => {
-    baseline = join(dir, 'prune', 'baseline.json');
-    expect(baselineCommand('accept', firstReport, '--baseline', baseline).status).toBe(0);
+    baseline = acceptingFirstCampaign('prune');
     portEntries = signatures(baseline).length;
     // A port counterexample accepted for the corrected allocator: there, it passes.
     const fixed = first.findings.find((finding) => finding.id === 'init-frees-frames-of-reserved-regions');
@@ -206,8 +212,7 @@ describe('baseline: bad input exits 2 with one line and writes nothing', () => {
   let baseline: string;
   let before: string;
   beforeAll(() => {
-    baseline = join(dir, 'bad', 'baseline.json');
-    expect(baselineCommand('accept', firstReport, '--baseline', baseline).status).toBe(0);
+    baseline = acceptingFirstCampaign('bad');
     before = readFileSync(baseline, 'utf8');
   });
 
