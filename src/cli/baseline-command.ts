@@ -127,7 +127,7 @@ function placeInside(baselineFile: string, loaded: LoadedCounterexample): string
   const reportOutput = basename(dirname(real)) === 'counterexamples' && existsSync(join(dirname(dirname(real)), 'results.json'));
   if (!isAbsolute(inside) && !inside.startsWith('..') && !reportOutput) return inside.split(sep).join('/');
   const { content } = loaded;
-  const name = corpusFileName(content.finding, content.target.scope);
+  const name = corpusFileName(content.finding, content.target.scope, content.target.profile);
   const copy = join(folder, 'regressions', name);
   if (addToCorpus(dirname(copy), content, content.finding) === undefined && readCounterexample(copy).content.finding?.signature !== content.finding.signature) {
     throw inputError(copy, `already there, with another finding than ${loaded.file}: move it away to accept this one`);

@@ -12,6 +12,7 @@ import { acceptedFor, counterexamplePath, readBaseline, type AcceptedFinding, ty
 import { counterexampleOf, readCounterexample, writeCounterexample, type LoadedCounterexample } from '../files/counterexample-file.js';
 import { inputError } from '../files/input-error.js';
 import { readMemoryMap } from '../files/memory-map-file.js';
+import { examineMachines, renderMachineReport } from '../maps/machine-report.js';
 import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-corpus.js';
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
 import { findingRows, judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type FindingRow, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
@@ -68,7 +69,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
   --seed S              any whole number up to 2^64-1 or any text (e.g. a CI run id); fast-check's seed
                         is derived from it, and both are printed (default: random)
   --shard i/n           run shard i of n: its own seed stream and 1/n of the runs; merge with framecheck merge
-  --memory-map FILE     start runs from a real machine's map (dmesg BIOS-e820 lines or JSON); repeatable.
+  --memory-map FILE     start runs from a real machine's map (dmesg, journalctl -k or JSON); repeatable. First
+                        says what it means and which findings the machine triggers (as framecheck map does).
                         Default: the real maps in data/memory-maps
   --reports DIR         where each run's report folder goes (default reports: reports/runs/…, reports/latest)
   --corpus DIR          regression corpus replayed first (default reports/regressions, whatever --reports says)
@@ -234,6 +236,9 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const seedText = `seed ${options.seed}${String(options.fastCheckSeed) === options.seed ? '' : ` (fast-check seed ${options.fastCheckSeed})`}`;
   progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, ${seedText}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (fast-check seed ${seed})` : ''}`);
   progress.line(`  reproduce this campaign: ${command}`);
+  // A real machine's map: what it means, and which findings it triggers, before the search starts.
+  const memoryMaps = examineMachines(options.memoryMapFiles, options.spec, folder);
+  for (const map of memoryMaps) progress.line(renderMachineReport(map).trimEnd());
 
   const regressions: RegressionReplay[] = replayedFirst.map((entry) => {
     const replay = replayCounterexample(entry, options.spec);
@@ -272,6 +277,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       findings,
       regressions,
       fixedBaselined,
+      ...(memoryMaps.length > 0 && { memoryMaps }),
       verdict: judge(partial, options.ci, options.baselineFile),
     };
   };
@@ -296,7 +302,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
     onShrink: (scope, shrinking) => progress.shrink(scope.name, shrinking),
     onFinding: (scope, failure, stats) => {
       const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name], options.against, options.policy);
-      const relative = join('counterexamples', corpusFileName(failure.identity, scope.name));
+      const relative = join('counterexamples', corpusFileName(failure.identity, scope.name, options.spec.profile));
       writeCounterexample(join(folder, relative), content);
       if (options.writeCorpus && !differential) addToCorpus(options.corpusDir, content, failure.identity);
       const baselined = acceptedSignatures.has(failure.identity.signature);

@@ -9,13 +9,13 @@ import { signatureHash, type FindingIdentity } from '../findings/identity.js';
 import { readCounterexample, writeCounterexample, type CounterexampleFile, type LoadedCounterexample } from './counterexample-file.js';
 
 /**
- * `<finding>.<signature hash>.<scope>.json`: one file per signature, since a catalogued finding can
- * show in more than one way (a panic in debug, wrong counters in release). New findings' ids
- * already end in their hash.
+ * `<finding>.<signature hash>.<scope>[.release].json`: one file per signature and profile, since a
+ * catalogued finding can show in more than one way (a panic in debug, wrong counters in release).
+ * New findings' ids already end in their hash.
  */
-export function corpusFileName(identity: FindingIdentity, scope: string): string {
+export function corpusFileName(identity: FindingIdentity, scope: string, profile: string): string {
   const stem = identity.id.replace(/[^a-z0-9-]+/gi, '_');
-  return `${findingById(identity.id) === undefined ? stem : `${stem}.${signatureHash(identity.signature)}`}.${scope}.json`;
+  return `${findingById(identity.id) === undefined ? stem : `${stem}.${signatureHash(identity.signature)}`}.${scope}${profile === 'debug' ? '' : `.${profile}`}.json`;
 }
 
 export function readCorpus(dir: string): LoadedCounterexample[] {
@@ -28,7 +28,7 @@ export function readCorpus(dir: string): LoadedCounterexample[] {
 
 /** Adds the counterexample unless the corpus already holds one for the signature at that scope; returns the new file. */
 export function addToCorpus(dir: string, content: CounterexampleFile, identity: FindingIdentity): string | undefined {
-  const file = join(dir, corpusFileName(identity, content.target.scope));
+  const file = join(dir, corpusFileName(identity, content.target.scope, content.target.profile));
   if (existsSync(file)) return undefined;
   writeCounterexample(file, content);
   return file;

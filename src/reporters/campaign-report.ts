@@ -5,6 +5,7 @@ import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { describeProperty, INVARIANTS, type InvariantId, type PropertyId } from '../../properties/invariants.js';
 import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
+import type { MemoryMapReport } from '../maps/machine-report.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
 
 export const RESULTS_FORMAT = 'framecheck-results';
@@ -158,6 +159,8 @@ export interface CampaignReport {
   readonly regressions: readonly RegressionReplay[];
   /** Accepted signatures that reproduced neither from their counterexamples nor in the campaign. */
   readonly fixedBaselined: readonly string[];
+  /** --memory-map: what each map means for the bitmap and which findings that machine triggers. */
+  readonly memoryMaps?: readonly MemoryMapReport[];
   readonly verdict: Verdict;
 }
 
@@ -199,7 +202,7 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
   for (const row of rows) {
     if (!row.baselined) reasons.push(`new finding ${row.id} (${row.scopes.join(', ')}): ${row.signature}`);
   }
-  const regressionsFailing = report.regressions.filter((replay) => replay.reproduces && !replay.baselined && !rows.some((row) => row.signature === replay.signature));
+  const regressionsFailing = report.regressions.filter((replay) => replay.reproduces && !replay.baselined);
   for (const replay of regressionsFailing) reasons.push(`regression ${replay.file} still fails: ${replay.findingId}`);
   for (const scope of report.scopes) {
     if (scope.coverage.length === 0) reasons.push(`${scope.name} scope: ${scope.runs} of ${scope.plannedRuns} runs made, too few to judge (the time limit ran out)`);
@@ -210,7 +213,7 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
   if (ci) {
     for (const signature of report.fixedBaselined) reasons.push(`accepted finding no longer reproduces: ${signature} — remove it from ${baselineFile}`);
   }
-  const newFindings = rows.filter((row) => !row.baselined).length + regressionsFailing.length;
+  const newFindings = new Set([...rows.filter((row) => !row.baselined).map((row) => row.signature), ...regressionsFailing.map((replay) => replay.signature)]).size;
   const acceptedFindings = rows.filter((row) => row.baselined).length;
   const accepted = acceptedFindings === 0 ? '' : `${plural(acceptedFindings, 'known finding')} accepted by the baseline`;
   let headline: string;

@@ -6,8 +6,9 @@ import type { FrameMapSnapshot } from '../runner/search.js';
 import type { FrameRange } from '../targets/target.js';
 import type { FrameStatus } from '../../models/index.js';
 import { propertyResult, type CampaignReport, type ReportFinding } from './campaign-report.js';
+import { renderMemoryMapsHtml } from './memory-maps-html.js';
 
-const escape = (text: string): string =>
+export const escape = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 export const STATUS_COLOURS: Readonly<Record<FrameStatus, string>> = {
@@ -121,6 +122,7 @@ tr.diverging{background:#ffe3e3}tr.unmet{background:#fff0f0}.badge{background:#8
 <h1>framecheck — ${escape(report.target.name)}: <span class="${passed ? 'ok' : 'fail'}">${escape(report.verdict.headline)}</span></h1>
 <p>Seed <code>${report.seed}</code>${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''} · ${report.scopes.map((scope) => `${scope.name}: ${scope.runs} runs, ${scope.steps} steps`).join(' · ')} · ${(report.elapsedMs / 1000).toFixed(1)} s${report.status === 'running' ? ' · <strong>incomplete</strong>' : ''}<br>Replay this campaign: <code>${escape(report.replayCommand)}</code></p>
 ${report.verdict.reasons.length > 0 ? `<ul class="reasons">${report.verdict.reasons.map((reason) => `<li>${escape(reason)}</li>`).join('')}</ul>` : ''}
+${renderMemoryMapsHtml(report.memoryMaps)}
 <h2>Properties</h2>
 <table><tbody>${report.properties.map((property) => `<tr><td><code>${property.id}</code></td><td>${escape(property.description)}</td><td>${property.passed ? 'holds' : `<strong>${escape(propertyResult(property))}</strong>: ${property.findings.map(escape).join(', ')}`}</td></tr>`).join('')}</tbody></table>
 <h2>Findings (${report.findings.length})</h2>

@@ -1,5 +1,6 @@
 // summary.md: the campaign for a CI job summary ($GITHUB_STEP_SUMMARY) — verdict, findings, coverage.
 import { findingRows, propertyResult, type CampaignReport } from './campaign-report.js';
+import { renderMemoryMapsMarkdown } from './memory-maps-md.js';
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 
@@ -21,6 +22,7 @@ export function renderSummary(report: CampaignReport): string {
       '*Set aside*: steps not sent because they trigger a finding already found in this campaign, so that the defects behind it can be reached. ' +
       '*Repeated failures*: failing runs whose signature was already found; counted, not shrunk again.',
   );
+  lines.push(...renderMemoryMapsMarkdown(report.memoryMaps));
   lines.push('', '## Properties', '', '| property | result | findings |', '|---|---|---|');
   for (const property of report.properties) {
     lines.push(`| \`${property.id}\` — ${property.description} | ${property.passed ? 'holds' : `**${propertyResult(property)}**`} | ${property.findings.join(', ')} |`);
