@@ -4,22 +4,22 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyBaseline, readBaseline, writeBaseline } from '../../src/files/baseline.js';
+import { readBaseline } from '../../src/files/baseline.js';
 import { readCounterexample } from '../../src/files/counterexample-file.js';
 import type { CampaignReport } from '../../src/reporters/campaign-report.js';
-import { removeTempDirs, runMain, tempDir, type Ran } from './helpers.js';
+import { campaignPaths, pathFlags, removeTempDirs, runMain, tempDir, type Ran } from './helpers.js';
 
 const CAMPAIGN = ['--scope', 'small', '--runs', '100', '--seed', '1', '--no-corpus-write'];
 
 let dir: string;
-let corpus: string;
 let firstReport: string;
 let first: CampaignReport;
 
-function campaign(name: string, baseline: string): { ran: Ran; report: CampaignReport; folder: string } {
-  const reports = join(dir, name);
-  const ran = runMain([...CAMPAIGN, '--corpus', corpus, '--baseline', baseline, '--reports', reports]);
-  const folder = join(reports, 'latest');
+/** A campaign with an empty corpus and the baseline given (by default one that accepts nothing). */
+function campaign(name: string, baseline?: string): { ran: Ran; report: CampaignReport; folder: string } {
+  const paths = campaignPaths(dir, name);
+  const ran = runMain([...CAMPAIGN, ...pathFlags({ ...paths, baseline: baseline ?? paths.baseline })]);
+  const folder = join(paths.reports, 'latest');
   return { ran, folder, report: JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8')) as CampaignReport };
 }
 
@@ -43,11 +43,7 @@ function expectBadInput(ran: Ran, text: string): void {
 
 beforeAll(() => {
   dir = tempDir('framecheck-baseline-');
-  corpus = join(dir, 'corpus');
-  mkdirSync(corpus);
-  const nothingAccepted = join(dir, 'empty-baseline.json');
-  writeBaseline(emptyBaseline(nothingAccepted));
-  const run = campaign('first', nothingAccepted);
+  const run = campaign('first');
   expect(run.ran.status).toBe(1);
   first = run.report;
   firstReport = run.folder;
@@ -236,7 +232,7 @@ describe('baseline: bad input exits 2 with one line and writes nothing', () => {
   });
 
   it('a folder that is not a report folder', () => {
-    expectBadInput(baselineCommand('accept', corpus, '--baseline', baseline), 'not a report folder (no results.json)');
+    expectBadInput(baselineCommand('accept', join(dir, 'first', 'corpus'), '--baseline', baseline), 'not a report folder (no results.json)');
   });
 
   it('no action, an unknown action, an unknown flag, an empty reason, a flag of another action', () => {
