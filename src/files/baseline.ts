@@ -6,6 +6,7 @@
 // run, so fixing a defect forces the baseline to shrink with it.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { writeJsonAtomic } from './atomic-write.js';
 import { readJsonFile } from './counterexample-file.js';
 import { inputError } from './input-error.js';
 
@@ -72,3 +73,28 @@ export function acceptedFor(baseline: Baseline, allocator: string, profile: stri
 
 /** Where an accepted finding's counterexample is on disk. */
 export const counterexamplePath = (baseline: Baseline, entry: AcceptedFinding): string => join(dirname(baseline.file), entry.counterexample);
+
+/**
+ * Writes the baseline whole (atomically), version 2. Every entry passes the same checks as when it
+ * is read, so a baseline framecheck writes always reads back; an entry's extra fields are kept.
+ */
+export function writeBaseline(baseline: Baseline): void {
+  const accepted = Object.fromEntries([...baseline.accepted].map(([allocator, entries]) => [allocator, entries.map((entry, i) => acceptedFinding(baseline.file, entry, `accepted.${allocator}[${i}]`))]));
+  writeJsonAtomic(baseline.file, { format: BASELINE_FORMAT, version: BASELINE_VERSION, accepted });
+}
+
+/**
+ * A version 1 baseline's reasons (allocator → finding id → reason), so that `framecheck baseline
+ * accept` can write it again as version 2 and keep why each finding was accepted; undefined when
+ * the file is not a version 1 baseline.
+ */
+export function version1Reasons(file: string): Map<string, Map<string, string>> | undefined {
+  if (!existsSync(file)) return undefined;
+  const json = readJsonFile(file) as { format?: unknown; version?: unknown; accepted?: unknown };
+  if (json.format !== BASELINE_FORMAT || json.version !== 1 || typeof json.accepted !== 'object' || json.accepted === null) return undefined;
+  return new Map(Object.entries(json.accepted).map(([allocator, entries]) => [
+    allocator,
+    new Map((Array.isArray(entries) ? entries : []).flatMap((entry: { id?: unknown; reason?: unknown } | null) =>
+      typeof entry?.id === 'string' && typeof entry.reason === 'string' && entry.reason !== '' ? [[entry.id, entry.reason] as const] : [])),
+  ]));
+}

@@ -3,11 +3,13 @@
 // newest folder (a symlink replaced atomically by renaming a fresh one over it).
 import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { CampaignReport } from '../reporters/campaign-report.js';
+import { RESULTS_FORMAT, RESULTS_VERSION, type CampaignReport } from '../reporters/campaign-report.js';
 import { renderHtml } from '../reporters/report-html.js';
 import { renderJunit } from '../reporters/junit-xml.js';
 import { renderSummary } from '../reporters/summary-md.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+import { readJsonFile } from './counterexample-file.js';
+import { inputError } from './input-error.js';
 
 export const REPORT_FILES = ['results.json', 'summary.md', 'junit.xml', 'report.html'] as const;
 
@@ -44,4 +46,12 @@ export function pointLatest(reportsDir: string, folder: string): void {
   rmSync(temporary, { force: true });
   symlinkSync(relative(reportsDir, folder), temporary);
   renameSync(temporary, link);
+}
+
+/** The results.json of a report folder, checked to be framecheck results of this version. */
+export function readReportResults(folder: string): CampaignReport {
+  const file = join(folder, 'results.json');
+  const json = readJsonFile(file) as Partial<CampaignReport>;
+  if (json.format !== RESULTS_FORMAT || json.version !== RESULTS_VERSION) throw inputError(file, `not framecheck results version ${RESULTS_VERSION}`);
+  return json as CampaignReport;
 }
