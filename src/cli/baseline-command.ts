@@ -2,6 +2,7 @@
 // failures the team accepts for each allocator, added from counterexample files or a campaign's
 // report folder, and dropped once a replay shows they no longer happen. Every change is written
 // whole (atomically) and printed; nothing is written when nothing changes or the input is bad.
+import { sameFailure } from '../findings/identity.js';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { counterexamplePath, emptyBaseline, readBaseline, version1Reasons, writeBaseline, type AcceptedFinding, type Baseline } from '../files/baseline.js';
@@ -149,7 +150,7 @@ function accept(file: string, paths: readonly string[], allocatorFlag: string | 
     const allocator = allocatorFlag ?? target.allocator;
     const profile = target.profile as AcceptedFinding['profile'];
     const entries = accepted.get(allocator) ?? [];
-    const already = entries.find((entry) => entry.signature === finding.signature && entry.profile === profile);
+    const already = entries.find((entry) => sameFailure(entry.signature, finding.signature) && entry.profile === profile);
     if (already !== undefined) {
       out(`already accepted for ${allocator} (${profile}): ${entryLine(already)}\n`);
       continue;
@@ -188,7 +189,7 @@ function prune(baseline: Baseline, allocatorFlag: string | undefined, dryRun: bo
   for (const { allocator, entries } of loaded) {
     const kept = entries.filter(({ entry, counterexample }) => {
       const replay = replayCounterexample(counterexample, { allocator, profile: entry.profile });
-      if (replay.identity?.signature === entry.signature) return true;
+      if (replay.identity !== undefined && sameFailure(replay.identity.signature, entry.signature)) return true;
       const why = replay.identity === undefined ? `passes now on ${replay.targetName}` : `fails another way on ${replay.targetName}: ${replay.identity.id} | ${replay.identity.signature}`;
       out(`${dryRun ? 'would remove' : 'removed'} for ${allocator} (${entry.profile}): ${entryLine(entry)}\n  ${why}\n`);
       removed++;

@@ -19,7 +19,7 @@ import { createRunFolder, pointLatest, writeReports } from '../files/report-fold
 import { findingRows, judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type FindingRow, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { runCampaign } from '../runner/campaign.js';
 import { replayCounterexample } from '../runner/replay.js';
-import type { Region } from '../targets/step.js';
+import { PAGE, type Region } from '../targets/step.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
 import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, usageError } from './flags.js';
 import { createProgress } from './progress.js';
@@ -188,9 +188,23 @@ function replayCommand(options: RunOptions): string {
   return `npx framecheck ${flags.join(' ')}`;
 }
 
-function startingMaps(files: readonly string[]): Region[][] {
-  const chosen = files.length > 0 ? files : readdirSync(REAL_MAPS_DIR).sort().map((name) => join(REAL_MAPS_DIR, name));
-  return chosen.map((file) => readMemoryMap(file).regions);
+/**
+ * A native driver runs the seed's own init, which walks every frame of a usable region one by one,
+ * past the bitmap's end too: a server's map (hundreds of GiB) costs a debug build a third of a second
+ * per run. Default maps reaching past this many frames are left out for native targets (named with
+ * --memory-map, they are used as given).
+ */
+const NATIVE_DEFAULT_MAP_FRAMES = 4n * BigInt(SCOPES.full.maxFrames);
+
+function startingMaps(files: readonly string[], native: boolean, say: (text: string) => void): Region[][] {
+  if (files.length > 0) return files.map((file) => readMemoryMap(file).regions);
+  const maps = readdirSync(REAL_MAPS_DIR).sort().map((name) => ({ name, regions: readMemoryMap(join(REAL_MAPS_DIR, name)).regions }));
+  if (!native) return maps.map((map) => map.regions);
+  const walks = (regions: readonly Region[]): boolean => regions.some((region) => region.kind === 'Usable' && (region.base + region.length) / PAGE > NATIVE_DEFAULT_MAP_FRAMES);
+  for (const map of maps.filter((candidate) => walks(candidate.regions))) {
+    say(`  ${map.name} left out for a native target: the seed's init walks its usable RAM frame by frame on every run (pass --memory-map ${join('data', 'memory-maps', map.name)} to use it)`);
+  }
+  return maps.filter((map) => !walks(map.regions)).map((map) => map.regions);
 }
 
 /** The findings as a kernel developer scans them: one row each, new first, by severity, with the scopes that showed it. */
@@ -218,10 +232,13 @@ function replaysFirst(options: RunOptions, baseline: Baseline, accepted: readonl
 export function runCampaignCommand(options: RunOptions, out: (text: string) => void): number {
   const started = Date.now();
   const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
-  const maps = startingMaps(options.memoryMapFiles);
+  const native = options.spec.allocator === 'seed' || options.spec.allocator.startsWith('cmd:');
+  const mapNotes: string[] = [];
+  const maps = startingMaps(options.memoryMapFiles, native, (text) => mapNotes.push(text));
   const baseline = readBaseline(options.baselineFile, options.baselineNamed);
   const accepted = acceptedFor(baseline, options.spec.allocator, options.spec.profile);
-  const acceptedSignatures = new Set(accepted.map((entry) => entry.signature));
+  // A native driver's panic cannot name the expression the port names: the same failure either way.
+  const isAccepted = (signature: string): boolean => accepted.some((entry) => sameFailure(entry.signature, signature));
   // The corpus holds model counterexamples: a differential campaign neither replays nor extends it.
   const differential = options.against !== undefined;
   const replayedFirst = replaysFirst(options, baseline, accepted, differential);
@@ -237,6 +254,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const seedText = `seed ${options.seed}${String(options.fastCheckSeed) === options.seed ? '' : ` (fast-check seed ${options.fastCheckSeed})`}`;
   progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, ${seedText}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (fast-check seed ${seed})` : ''}`);
   progress.line(`  reproduce this campaign: ${command}`);
+  for (const note of mapNotes) progress.line(note);
   // A real machine's map: what it means, and which findings it triggers, before the search starts.
   const memoryMaps = examineMachines(options.memoryMapFiles, options.spec, folder);
   for (const map of memoryMaps) progress.line(renderMachineReport(map).trimEnd());
@@ -251,7 +269,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       ...(replay.identity !== undefined && { observed: replay.identity.signature }),
       reproduces: replay.identity !== undefined && sameFailure(replay.identity.signature, recorded.signature),
       outcome: replay.identity === undefined ? 'passes' : `fails with ${replay.identity.id}: ${replay.identity.signature}`,
-      baselined: acceptedSignatures.has(replay.identity?.signature ?? recorded.signature),
+      baselined: isAccepted(replay.identity?.signature ?? recorded.signature),
     };
   });
   if (regressions.length > 0) progress.line(`  regression corpus and accepted counterexamples: ${regressions.length} replayed, ${regressions.filter((replay) => replay.reproduces).length} still fail`);
@@ -262,7 +280,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
     // An accepted signature reproduces when any replay or the search shows it (a native driver's
     // panic reads differently from the port's, so the observed signature counts, not the recorded one).
     const reproduced = new Set([...findings.map((finding) => finding.signature), ...regressions.flatMap((replay) => (replay.observed === undefined ? [] : [replay.observed]))]);
-    const fixedBaselined = [...acceptedSignatures].filter((signature) => !reproduced.has(signature));
+    const fixedBaselined = accepted.map((entry) => entry.signature).filter((signature) => ![...reproduced].some((shown) => sameFailure(shown, signature)));
     const partial = { findings, scopes, regressions, fixedBaselined };
     return {
       format: RESULTS_FORMAT,
@@ -309,7 +327,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       const relative = join('counterexamples', corpusFileName(failure.identity, scope.name, options.spec.profile));
       writeCounterexample(join(folder, relative), content);
       if (options.writeCorpus && !differential) addToCorpus(options.corpusDir, content, failure.identity);
-      const baselined = acceptedSignatures.has(failure.identity.signature);
+      const baselined = isAccepted(failure.identity.signature);
       findings.push({
         id: failure.identity.id,
         signature: failure.identity.signature,
