@@ -53,6 +53,8 @@ interface NumberSlot {
   readonly unit: bigint;
   /** A position in memory (a base, a start, an address, a frame), not a length or size. */
   readonly position: boolean;
+  /** The start of a range (a region's base, a reservation's start): simpler on a bitmap word boundary. */
+  readonly rangeStart?: boolean;
   with(value: bigint): ConcreteStep;
 }
 
@@ -60,12 +62,12 @@ interface NumberSlot {
 const WORD_FRAMES = 64n;
 
 /**
- * Is `a` a simpler value than `b` for this slot? Fewer bitmap words (or pages, for lengths) first;
- * within one, the boundary itself; then the smaller value. A total order with nothing below 0,
- * so the greedy pass always ends.
+ * Is `a` a simpler value than `b` for this slot? Fewer bitmap words (pages, for other numbers)
+ * first; within one, the boundary itself; then the smaller value. A total order with nothing
+ * below 0, so the greedy pass always ends.
  */
-export function simplerValue(a: bigint, b: bigint, slot: Pick<NumberSlot, 'unit' | 'position'>): boolean {
-  const step = slot.position ? slot.unit * WORD_FRAMES : slot.unit;
+export function simplerValue(a: bigint, b: bigint, slot: Pick<NumberSlot, 'unit' | 'rangeStart'>): boolean {
+  const step = slot.rangeStart === true ? slot.unit * WORD_FRAMES : slot.unit;
   const [wordA, wordB] = [(a + step - 1n) / step, (b + step - 1n) / step];
   if (wordA !== wordB) return wordA < wordB;
   const [alignedA, alignedB] = [a % step === 0n, b % step === 0n];
@@ -79,7 +81,7 @@ function regionSlots(map: readonly Region[], rebuild: (map: Region[]) => Concret
   return map.flatMap((region, i) => {
     const replaced = (changed: Region): ConcreteStep => rebuild([...map.slice(0, i), changed, ...map.slice(i + 1)]);
     return [
-      { value: region.base, unit: PAGE, position: true, with: (base: bigint) => replaced({ ...region, base }) },
+      { value: region.base, unit: PAGE, position: true, rangeStart: true, with: (base: bigint) => replaced({ ...region, base }) },
       { value: region.length, unit: PAGE, position: false, with: (length: bigint) => replaced({ ...region, length }) },
     ];
   });
@@ -93,12 +95,12 @@ export function numberSlots(step: ConcreteStep): NumberSlot[] {
     case 'boot_init':
       return [
         ...regionSlots(step.map, (map) => ({ ...step, map })),
-        { value: step.kernelPhysicalBase, unit: PAGE, position: true, with: (kernelPhysicalBase) => ({ ...step, kernelPhysicalBase }) },
+        { value: step.kernelPhysicalBase, unit: PAGE, position: true, rangeStart: true, with: (kernelPhysicalBase) => ({ ...step, kernelPhysicalBase }) },
       ];
     case 'reserve_kernel':
     case 'reserve_range':
       return [
-        { value: step.start, unit: PAGE, position: true, with: (start) => ({ ...step, start }) },
+        { value: step.start, unit: PAGE, position: true, rangeStart: true, with: (start) => ({ ...step, start }) },
         { value: step.size, unit: PAGE, position: false, with: (size) => ({ ...step, size }) },
       ];
     case 'allocate_specific':
@@ -140,7 +142,7 @@ function simplestFailing(slot: NumberSlot, fails: (value: bigint) => boolean): b
     if (fails(mid)) failing = mid;
     else passing = mid;
   }
-  const rounder = [slot.unit * WORD_FRAMES, slot.unit].map((step) => ((failing + step - 1n) / step) * step);
+  const rounder = [...(slot.rangeStart === true ? [slot.unit * WORD_FRAMES] : []), slot.unit].map((step) => ((failing + step - 1n) / step) * step);
   return rounder.find((value) => simplerValue(value, failing, slot) && simplerValue(value, slot.value, slot) && fails(value)) ?? failing;
 }
 

@@ -133,9 +133,9 @@ describe('an invariant the port never breaks still fails on an allocator that br
         }),
       newModel: (scope) => new FrameModel({ maxFrames: scope.maxFrames }),
     }).scopes;
-    const [finding, ...others] = small?.findings ?? [];
-    expect(others).toEqual([]);
-    expect(finding?.violation.property).toBe('no-frame-handed-out-twice');
+    // The campaign goes on after it: the same defect also shows later as other divergences.
+    const finding = small?.findings.find((candidate) => candidate.violation.property === 'no-frame-handed-out-twice');
+    expect(small?.findings[0]).toBe(finding);
     expect(finding?.trace.map((entry) => entry.step.op)).toEqual(['init', 'allocate', 'allocate']);
     // Shrunk to a memory map of one frame: the first allocate may take it, the second has nothing left.
     expect(finding?.trace[1]?.promised).toMatch(/^Ok\(Frame\(n\)\) for any of the 1 free frames/);
