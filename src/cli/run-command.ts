@@ -15,12 +15,14 @@ import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-cor
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
 import { judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { runCampaign } from '../runner/campaign.js';
+import { renderStatisticsText } from '../statistics/statistics-text.js';
 import { replayCounterexample } from '../runner/replay.js';
 import type { Region } from '../targets/step.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
 import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, usageError } from './flags.js';
 import { createProgress } from './progress.js';
 import { resolveAllocator } from './allocator-flag.js';
+import { campaignObservers } from '../observations/campaign-observers.js';
 
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const REAL_MAPS_DIR = join(PROJECT_ROOT, 'data', 'memory-maps');
@@ -42,6 +44,7 @@ export const RUN_FLAGS = {
   shard: { type: 'string' },
   ci: { type: 'boolean' },
   'no-ci': { type: 'boolean' },
+  observe: { type: 'boolean' },
   'no-corpus-write': { type: 'boolean' },
   corpus: { type: 'string' },
   baseline: { type: 'string' },
@@ -74,6 +77,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
   --ci / --no-ci        CI mode (default when CI=true or stdout is not a terminal): plain output, and a
                         baselined finding that no longer reproduces fails the run
   --format F            text (default) or json (results.json on stdout)
+  --observe             one line per run for the Tyche visualiser in <report folder>/observed/ (OpenPBTStats
+                        format, docs/observations.md): about 4 KB per run, so off unless asked for
 
 Exit codes: 0 every property holds (or only baselined findings), 1 a property fails or a coverage
 requirement is not met, 2 bad usage or bad input, 3 internal error.`;
@@ -96,6 +101,8 @@ export interface RunOptions {
   readonly shard: { index: number; count: number } | null;
   readonly ci: boolean;
   readonly writeCorpus: boolean;
+  /** Write observation lines for Tyche (--observe). */
+  readonly observe?: boolean;
 }
 
 export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv, isTTY: boolean): RunOptions | 'help' {
@@ -121,6 +128,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     shard: shardFlag(values.shard),
     ci: values.ci === true || (values['no-ci'] !== true && (env.CI === 'true' || !isTTY)),
     writeCorpus: values['no-corpus-write'] !== true,
+    ...(values.observe === true && { observe: true }),
   };
 }
 
@@ -180,8 +188,9 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, seed ${options.seed}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (seed ${seed})` : ''}`);
   progress.line(`  reproduce this campaign: ${command}`);
 
+  const observers = campaignObservers(folder, options.observe === true, { runStart: started / 1000, seed: options.seed, target: `${options.spec.allocator} (${options.spec.profile})` });
   const regressions: RegressionReplay[] = corpus.map((entry) => {
-    const replay = replayCounterexample(entry, options.spec);
+    const replay = observers.replay(entry, () => replayCounterexample(entry, options.spec));
     const findingId = entry.content.finding.id;
     return {
       file: entry.file,
@@ -216,6 +225,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       regressions,
       fixedBaselined,
       verdict: judge(partial, options.ci, options.baselineFile),
+      statistics: observers.campaignStatistics(scopes),
     };
   };
   const propertyOfCorpusEntry = (file: string): string => corpus.find((entry) => entry.file === file)?.content.property ?? 'unknown';
@@ -250,14 +260,17 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       }
       writeReports(folder, build('running'));
     },
-    onScope: (result) => scopes.push(reportScope(result)),
+    onScope: (result) => scopes.push(reportScope(result, observers.statistics.scope(result.scope.name))),
+    observer: observers.observer,
   });
 
   const report = build('complete');
   writeReports(folder, report);
+  observers.close(report);
   progress.done();
   if (options.format === 'json') out(`${JSON.stringify(report, null, 2)}\n`);
   else {
+    out(renderStatisticsText(report));
     if (findings.length > 0) out(findingsTable(findings));
     for (const reason of report.verdict.reasons) out(`  ✗ ${reason}\n`);
     const baselined = findings.filter((finding) => finding.baselined).length;

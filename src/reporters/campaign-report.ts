@@ -6,9 +6,12 @@ import { describeProperty, INVARIANTS, type InvariantId, type PropertyId } from 
 import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
+import type { CorpusStatistics, ScopeStatistics } from '../statistics/campaign-statistics.js';
+import type { Warning } from '../statistics/weak-campaign.js';
 
 export const RESULTS_FORMAT = 'framecheck-results';
-export const RESULTS_VERSION = 1;
+// Version 2: per-scope statistics and the campaign's warnings (docs/results.schema.json).
+export const RESULTS_VERSION = 2;
 
 export interface ReportFinding {
   readonly id: string;
@@ -47,6 +50,7 @@ export interface ReportScope {
   readonly completed: boolean;
   readonly interrupted: boolean;
   readonly coverage: readonly CoverageCheck[];
+  readonly statistics: ScopeStatistics;
 }
 
 export interface ReportProperty {
@@ -80,9 +84,14 @@ export interface CampaignReport {
   /** Baselined findings that reproduced neither in the corpus nor in the campaign. */
   readonly fixedBaselined: readonly string[];
   readonly verdict: Verdict;
+  readonly statistics: {
+    readonly corpusReplay: CorpusStatistics;
+    /** The campaign exercised little (src/statistics/weak-campaign.ts); shown, never failing the run. */
+    readonly warnings: readonly Warning[];
+  };
 }
 
-export const reportScope = (result: ScopeResult): ReportScope => ({
+export const reportScope = (result: ScopeResult, statistics: ScopeStatistics): ReportScope => ({
   name: result.scope.name,
   maxFrames: result.scope.maxFrames,
   maxCommands: result.scope.maxCommands,
@@ -94,6 +103,7 @@ export const reportScope = (result: ScopeResult): ReportScope => ({
   completed: result.completed,
   interrupted: result.interrupted,
   coverage: result.coverage,
+  statistics,
 });
 
 /** Every property, passed or broken by the findings (campaign and corpus alike); targets-agree only in differential mode. */

@@ -1,5 +1,6 @@
 // summary.md: the campaign for a CI job summary ($GITHUB_STEP_SUMMARY) — verdict, findings, coverage.
 import type { CampaignReport } from './campaign-report.js';
+import { renderStatisticsMarkdown } from '../statistics/statistics-text.js';
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 
@@ -35,5 +36,5 @@ export function renderSummary(report: CampaignReport): string {
       lines.push(`| ${scope.name} | ${check.label} — ${check.description} | ${check.runs} | ${percent(check.share)} | ${check.required > 0 ? `${percent(check.required)}${check.met ? '' : ' ❌'}` : '—'} |`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n\n${renderStatisticsMarkdown(report)}`;
 }

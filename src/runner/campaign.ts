@@ -8,6 +8,7 @@ import { COVERAGE_REQUIREMENTS, LABELS, type Label } from '../../properties/labe
 import type { Scope } from '../../properties/scope.js';
 import type { AllocatorTarget } from '../targets/target.js';
 import { search, type FoundFailure, type SearchStats } from './search.js';
+import type { RunObserver } from '../observations/run-observer.js';
 
 export interface CampaignConfig {
   readonly scopes: readonly Scope[];
@@ -26,6 +27,8 @@ export interface CampaignConfig {
   readonly onRun?: (scope: Scope, stats: SearchStats) => void;
   /** Called as each scope finishes. */
   readonly onScope?: (result: ScopeResult) => void;
+  /** Told of every run of every search (src/observations/run-observer.ts). */
+  readonly observer?: RunObserver;
 }
 
 export interface CoverageCheck {
@@ -85,6 +88,7 @@ function runScope(config: CampaignConfig, scope: Scope, deadline: number | undef
         numRuns: config.numRuns(scope),
         ...(timeLimitMs !== undefined && { timeLimitMs }),
         ...(config.onRun !== undefined && { onRun: (stats: SearchStats) => config.onRun?.(scope, stats) }),
+        ...(config.observer !== undefined && { observer: config.observer }),
       });
       addStats(total, result.stats);
       config.onSearch?.(scope, result.stats, result.failure);

@@ -14,6 +14,7 @@ import type { Step } from '../targets/step.js';
 import { touchedFrame } from '../targets/touched-frame.js';
 import { runGenerated, runSteps, type RunConfig, type RunResult, type RunViolation, type StepRecord } from './lockstep.js';
 import { minimizeSteps } from './minimize.js';
+import type { HowGenerated, RunObserver } from '../observations/run-observer.js';
 
 export interface SearchConfig {
   readonly scope: Scope;
@@ -30,6 +31,8 @@ export interface SearchConfig {
   readonly reference?: AllocatorTarget;
   /** Called after every generated run (not shrink attempts), for progress output. */
   readonly onRun?: (stats: SearchStats) => void;
+  /** Told of every run: generated, shrink attempts, the counterexample's replay (statistics, observations). */
+  readonly observer?: RunObserver;
 }
 
 export interface SearchStats {
@@ -115,18 +118,27 @@ function replayModel(result: RunResult, index: number, newModel: () => FrameMode
 }
 
 export function search(config: SearchConfig): SearchResult {
-  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside: config.setAside, trace: false, ...(config.reference !== undefined && { reference: config.reference }) };
+  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside: config.setAside, trace: false, timed: config.observer !== undefined, ...(config.reference !== undefined && { reference: config.reference }) };
   const stats: SearchStats = { runs: 0, steps: 0, skipped: 0, setAside: 0, labelRuns: new Map() };
   let shrinkingFinding: string | undefined;
+  // The time between two runs is fast-check making the next one (generating it or a shrink of it).
+  let lastRunEnd = performance.now();
+  const observe = (how: HowGenerated, result: RunResult, begun: number, findingId = result.violation === undefined ? undefined : nameFailure(result, config.newModel)): string | undefined => {
+    config.observer?.onRun({ scope: config.scope.name, maxFrames: config.scope.maxFrames, how, result, ...(findingId !== undefined && { findingId }), ...(shrinkingFinding !== undefined && { shrinking: shrinkingFinding }), generationMs: how === 'generated' || how === 'shrunk' ? Math.max(0, begun - lastRunEnd) : 0, runMs: performance.now() - begun });
+    // The observer's own time is nobody's generation.
+    lastRunEnd = performance.now();
+    return findingId;
+  };
 
   const property = fc.property(generatedRun(config.scope), (run) => {
+    const begun = performance.now();
     const result = runGenerated(runConfig, run);
     if (shrinkingFinding === undefined) {
       tally(stats, result);
       config.onRun?.(stats);
     }
-    if (result.violation === undefined) return true;
-    const findingId = nameFailure(result, config.newModel);
+    const findingId = observe(shrinkingFinding === undefined ? 'generated' : 'shrunk', result, begun);
+    if (findingId === undefined) return true;
     if (shrinkingFinding === undefined) shrinkingFinding = findingId;
     return findingId !== shrinkingFinding;
   });
@@ -152,11 +164,14 @@ export function search(config: SearchConfig): SearchResult {
   };
   const stillFails = (steps: readonly Step[]): boolean => {
     if (wouldHang(steps)) return false;
+    const begun = performance.now();
     const result = runSteps(runConfig, steps);
-    return result.violation !== undefined && nameFailure(result, config.newModel) === findingId;
+    return observe('shrunk', result, begun) === findingId;
   };
   const minimal = minimizeSteps(stepsUpToViolation(shrunkRun), stillFails);
+  const replayBegun = performance.now();
   const replayed = runSteps({ ...runConfig, trace: true }, minimal);
+  observe('replayed', replayed, replayBegun);
   if (replayed.violation === undefined || replayed.trace === undefined) {
     return { stats, interrupted: details.interrupted, failure: nondeterministic(config, runConfig, runSteps(runConfig, minimal), details) };
   }
