@@ -100,6 +100,7 @@ const FLUSH_LINES = 500;
 
 /** Appends observation lines to one .jsonl file; close() writes what is left. */
 export class ObservationLog implements RunObserver {
+  readonly timeEvery = 1;
   private readonly fd: number;
   private pending: string[] = [];
   private written = 0;

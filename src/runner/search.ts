@@ -118,7 +118,9 @@ function replayModel(result: RunResult, index: number, newModel: () => FrameMode
 }
 
 export function search(config: SearchConfig): SearchResult {
-  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside: config.setAside, trace: false, timed: config.observer !== undefined, ...(config.reference !== undefined && { reference: config.reference }) };
+  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside: config.setAside, trace: false, ...(config.reference !== undefined && { reference: config.reference }) };
+  const timedConfig: RunConfig = { ...runConfig, timed: true };
+  let runsMade = 0;
   const stats: SearchStats = { runs: 0, steps: 0, skipped: 0, setAside: 0, labelRuns: new Map() };
   let shrinkingFinding: string | undefined;
   // The time between two runs is fast-check making the next one (generating it or a shrink of it).
@@ -132,7 +134,8 @@ export function search(config: SearchConfig): SearchResult {
 
   const property = fc.property(generatedRun(config.scope), (run) => {
     const begun = performance.now();
-    const result = runGenerated(runConfig, run);
+    const timed = config.observer !== undefined && runsMade++ % (config.observer.timeEvery ?? 1) === 0;
+    const result = runGenerated(timed ? timedConfig : runConfig, run);
     if (shrinkingFinding === undefined) {
       tally(stats, result);
       config.onRun?.(stats);
