@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import type { RunOptions } from '../../src/cli/run-command.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'framecheck.js');
@@ -98,4 +99,25 @@ export function writeBaseline(file: string, accepted: Record<string, readonly st
     accepted: Object.fromEntries(Object.entries(accepted).map(([allocator, ids]) => [allocator, ids.map((id) => ({ id, reason: `accepted by test/cli for ${allocator}` }))])),
   };
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** The options of an in-process campaign of both scopes, seed 1, CI mode, all its files inside `reportsDir`. */
+export function campaignOptions(allocator: string, reportsDir: string, runs: RunOptions['runs'], extra: Partial<RunOptions> = {}): RunOptions {
+  return {
+    seed: 1,
+    runs,
+    timeLimitMs: undefined,
+    scopes: ['small', 'full'],
+    spec: { allocator, profile: 'debug' },
+    policy: {},
+    reportsDir,
+    corpusDir: join(reportsDir, 'corpus'),
+    baselineFile: join(reportsDir, 'no-baseline.json'),
+    format: 'text',
+    memoryMapFiles: [],
+    shard: null,
+    ci: true,
+    writeCorpus: false,
+    ...extra,
+  };
 }

@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCampaignCommand, type RunOptions } from '../../src/cli/run-command.js';
+import { runCampaignCommand } from '../../src/cli/run-command.js';
 import { OBSERVATIONS_FILE } from '../../src/observations/campaign-observers.js';
 import { mapShape, runFacts } from '../../src/observations/run-facts.js';
 import { runSteps } from '../../src/runner/lockstep.js';
 import { FrameModel } from '../../models/index.js';
 import { createTarget } from '../../src/targets/target-spec.js';
 import { LABELS } from '../../properties/labels.js';
-import { ROOT } from '../cli/helpers.js';
+import { campaignOptions, ROOT } from '../cli/helpers.js';
 import { parseDataLines, type TycheTestCase } from './tyche-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'framecheck-observe-'));
@@ -21,23 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function observedCampaign(allocator: string, corpusDir: string, writeCorpus: boolean): string {
   const reportsDir = join(dir, `${allocator}-${writeCorpus ? 'first' : 'second'}`);
-  const options: RunOptions = {
-    seed: 1,
-    runs: { small: 300, full: 20 },
-    timeLimitMs: undefined,
-    scopes: ['small', 'full'],
-    spec: { allocator, profile: 'debug' },
-    policy: {},
-    reportsDir,
-    corpusDir,
-    baselineFile: join(reportsDir, 'no-baseline.json'),
-    format: 'text',
-    memoryMapFiles: [],
-    shard: null,
-    ci: true,
-    writeCorpus,
-    observe: true,
-  };
+  const options = campaignOptions(allocator, reportsDir, { small: 300, full: 20 }, { corpusDir, writeCorpus, observe: true });
   runCampaignCommand(options, () => undefined);
   return readFileSync(join(reportsDir, 'latest', OBSERVATIONS_FILE), 'utf8');
 }

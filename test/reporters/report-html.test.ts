@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCampaignCommand, type RunOptions } from '../../src/cli/run-command.js';
+import { campaignOptions } from '../cli/helpers.js';
 
 const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((name) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0);
 const ci = process.env.CI === 'true';
@@ -17,22 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function campaign(allocator: string, name: string, runs: RunOptions['runs']): string {
   const reportsDir = join(dir, name);
-  const options: RunOptions = {
-    seed: 1,
-    runs,
-    timeLimitMs: undefined,
-    scopes: ['small', 'full'],
-    spec: { allocator, profile: 'debug' },
-    policy: {},
-    reportsDir,
-    corpusDir: join(reportsDir, 'corpus'),
-    baselineFile: join(reportsDir, 'no-baseline.json'),
-    format: 'text',
-    memoryMapFiles: [],
-    shard: null,
-    ci: true,
-    writeCorpus: false,
-  };
+  const options = campaignOptions(allocator, reportsDir, runs);
   runCampaignCommand(options, () => undefined);
   return join(reportsDir, 'latest', 'report.html');
 }

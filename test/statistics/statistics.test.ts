@@ -6,34 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCampaignCommand, type RunOptions } from '../../src/cli/run-command.js';
+import { runCampaignCommand } from '../../src/cli/run-command.js';
 import type { CampaignReport } from '../../src/reporters/campaign-report.js';
 import { mergeStatistics, NO_HANDED_OUT_FRAME, type ScopeStatistics } from '../../src/statistics/campaign-statistics.js';
 import { count } from '../../src/statistics/statistics-text.js';
 import { usualRates, weakCampaignWarnings } from '../../src/statistics/weak-campaign.js';
-import { ROOT } from '../cli/helpers.js';
+import { campaignOptions, ROOT } from '../cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'framecheck-statistics-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function campaign(allocator: string): { report: CampaignReport; terminal: string; summary: string; html: string } {
   const reportsDir = join(dir, allocator);
-  const options: RunOptions = {
-    seed: 1,
-    runs: { small: 400, full: 30 },
-    timeLimitMs: undefined,
-    scopes: ['small', 'full'],
-    spec: { allocator, profile: 'debug' },
-    policy: {},
-    reportsDir,
-    corpusDir: join(reportsDir, 'corpus'),
-    baselineFile: join(reportsDir, 'no-baseline.json'),
-    format: 'text',
-    memoryMapFiles: [],
-    shard: null,
-    ci: true,
-    writeCorpus: false,
-  };
+  const options = campaignOptions(allocator, reportsDir, { small: 400, full: 30 });
   const out: string[] = [];
   runCampaignCommand(options, (text) => out.push(text));
   const read = (file: string): string => readFileSync(join(reportsDir, 'latest', file), 'utf8');
