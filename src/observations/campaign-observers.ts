@@ -45,7 +45,7 @@ export function campaignObservers(folder: string, observe: boolean, context: Obs
       const begun = performance.now();
       const outcome = run();
       const { target } = entry.content;
-      observer.onRun({ scope: target.scope, maxFrames: target.maxFrames, how: 'corpus', result: outcome.result, ...(outcome.findingId !== undefined && { findingId: outcome.findingId }), generationMs: 0, runMs: performance.now() - begun });
+      observer.onRun({ scope: target.scope, maxFrames: target.maxFrames, how: 'corpus', result: outcome.result, ...(outcome.identity !== undefined && { findingId: outcome.identity.id }), generationMs: 0, runMs: performance.now() - begun });
       return outcome;
     },
     campaignStatistics: (scopes) => ({ corpusReplay: statistics.corpus(), warnings: weakCampaignWarnings(scopes, usual) }),

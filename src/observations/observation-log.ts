@@ -39,7 +39,8 @@ export interface MessageLine {
 export interface ObservationContext {
   /** Unix time in seconds at which the campaign started: Tyche groups a run's lines by it. */
   readonly runStart: number;
-  readonly seed: number;
+  /** The seed as given (--seed). */
+  readonly seed: string;
   /** The allocator as the report names it, e.g. "port (debug)". */
   readonly target: string;
 }

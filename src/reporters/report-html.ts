@@ -2,7 +2,8 @@
 // glance — the verdict, one row per finding by severity, the distributions of what the runs did —
 // and then each finding in detail: its steps, the counters over them, and the frame map where it
 // acted. The page is a list of section functions (REPORT_SECTIONS): adding a section is one line.
-import type { CampaignReport, ReportFinding, ReportScope } from './campaign-report.js';
+import { findingRows, propertyResult, type CampaignReport, type ReportFinding, type ReportScope } from './campaign-report.js';
+import { renderMemoryMapsHtml } from './memory-maps-html.js';
 import { histogram, outcomeLegend, stackedBars } from './charts.js';
 import { renderCounters, renderFrameMap } from './frame-map-svg.js';
 import { peakBucket, statisticsRows } from '../statistics/statistics-text.js';
@@ -16,12 +17,6 @@ export type ReportSection = (report: CampaignReport) => string;
 export const escape = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
-const severityRank = (severity: string): number => {
-  const rank = SEVERITY_ORDER.indexOf(severity);
-  return rank === -1 ? SEVERITY_ORDER.length : rank;
-};
-
 /** Where each finding's detail section is (findings in report order). */
 const anchor = (report: CampaignReport, finding: ReportFinding): string => `finding-${report.findings.indexOf(finding)}`;
 
@@ -29,23 +24,17 @@ const verdictSection: ReportSection = (report) => {
   const passed = report.verdict.exitCode === 0;
   const reasons = report.verdict.reasons.length > 0 ? `<ul class="reasons">${report.verdict.reasons.map((reason) => `<li>${escape(reason)}</li>`).join('')}</ul>` : '';
   const warnings = report.statistics.warnings.length > 0 ? `<ul class="warnings">${report.statistics.warnings.map((warning) => `<li>⚠ ${escape(warningText(warning))}</li>`).join('')}</ul>` : '';
-  return `<header id="verdict"><h1>framecheck — ${escape(report.target.name)}: <span class="${passed ? 'ok' : 'fail'}">${passed ? 'all properties hold' : 'a property fails'}</span></h1>
+  return `<header id="verdict"><h1>framecheck — ${escape(report.target.name)}: <span class="${passed ? 'ok' : 'fail'}">${escape(report.verdict.headline)}</span></h1>
 <p>Seed <code>${report.seed}</code>${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''} · ${report.scopes.map((scope) => `${scope.name}: ${scope.runs} runs, ${scope.steps} steps`).join(' · ')} · ${(report.elapsedMs / 1000).toFixed(1)} s${report.status === 'running' ? ' · <strong>incomplete</strong>' : ''}<br>Replay this campaign: <code>${escape(report.replayCommand)}</code></p>
 ${reasons}${warnings}</header>`;
 };
 
-/** One row per finding, the most severe first: where it appeared, whether it is new, how short, how to replay it. */
+/** One row per finding (by signature), new before accepted, the most severe first: where it appeared, how short, how to replay it. */
 const findingsOverviewSection: ReportSection = (report) => {
-  const byId = new Map<string, ReportFinding[]>();
-  for (const finding of report.findings) byId.set(finding.id, [...(byId.get(finding.id) ?? []), finding]);
-  const rows = [...byId.values()]
-    .sort((a, b) => severityRank((a[0] as ReportFinding).severity) - severityRank((b[0] as ReportFinding).severity) || (a[0] as ReportFinding).id.localeCompare((b[0] as ReportFinding).id))
-    .map((findings) => {
-      const first = findings[0] as ReportFinding;
-      const shortest = [...findings].sort((a, b) => a.content.steps.length - b.content.steps.length)[0] as ReportFinding;
-      const status = findings.every((finding) => finding.baselined) ? 'baselined' : 'NEW';
-      return `<tr class="${status === 'NEW' ? 'new' : 'baselined'}"><td><a href="#${anchor(report, first)}">${escape(first.id)}</a><br><small>${escape(first.title)}</small></td><td>${escape(first.severity)}</td><td>${findings.map((finding) => `<a href="#${anchor(report, finding)}">${escape(finding.scope)}</a>`).join(', ')}</td><td>${status}</td><td>${findings.map((finding) => finding.content.steps.length).join(' / ')}</td><td><code>npx framecheck replay ${escape(shortest.counterexample)}</code></td></tr>`;
-    });
+  const rows = findingRows(report.findings).map((row) => {
+    const of = report.findings.filter((finding) => finding.signature === row.signature);
+    return `<tr class="${row.baselined ? 'accepted' : 'new'}"><td><a href="#${anchor(report, of[0] as ReportFinding)}">${escape(row.id)}</a><br><small>${escape(row.title)}</small></td><td>${escape(row.severity)}</td><td>${of.map((finding) => `<a href="#${anchor(report, finding)}">${escape(finding.scope)}</a>`).join(', ')}</td><td>${row.baselined ? 'accepted' : 'NEW'}</td><td>${row.steps}${row.shrinkCutShort ? ' (cut short)' : ''}</td><td><code>npx framecheck replay ${escape(row.counterexample)}</code></td></tr>`;
+  });
   return `<section id="overview"><h2>Findings (${report.findings.length})</h2>
 ${rows.length === 0 ? '<p>None.</p>' : `<table class="overview"><thead><tr><th>finding</th><th>severity</th><th>scopes</th><th>status</th><th>steps</th><th>replay</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}</section>`;
 };
@@ -79,7 +68,7 @@ const distributionsSection: ReportSection = (report) =>
 <details><summary>Statistics (as in summary.md and results.json)</summary><table class="statistics"><tbody>${statisticsRows(report).map((row) => `<tr><td>${escape(row.scope)}</td><td>${escape(row.what)}</td><td>${escape(row.figures)}</td></tr>`).join('')}</tbody></table></details></section>`;
 
 const propertiesSection: ReportSection = (report) =>
-  `<section id="properties"><h2>Properties</h2><table><tbody>${report.properties.map((property) => `<tr><td><code>${property.id}</code></td><td>${escape(property.description)}</td><td>${property.passed ? 'holds' : `<strong>fails</strong>: ${property.findings.map(escape).join(', ')}`}</td></tr>`).join('')}</tbody></table></section>`;
+  `<section id="properties"><h2>Properties</h2><table><tbody>${report.properties.map((property) => `<tr><td><code>${property.id}</code></td><td>${escape(property.description)}</td><td>${property.passed ? 'holds' : `<strong>${escape(propertyResult(property))}</strong>: ${property.findings.map(escape).join(', ')}`}</td></tr>`).join('')}</tbody></table></section>`;
 
 function renderSteps(finding: ReportFinding): string {
   const rows = finding.content.steps.map((step, i) => {
@@ -93,8 +82,9 @@ function renderFinding(finding: ReportFinding, index: number): string {
   const { content } = finding;
   const diverging = content.divergingStep === null ? 'the end-of-run bitmap check' : `step ${content.divergingStep + 1}`;
   return `<section class="finding" id="finding-${index}">
-<h3>${finding.baselined ? '<span class="badge">baselined</span> ' : ''}${escape(finding.id)} <small>${escape(finding.severity)} · ${escape(finding.scope)} scope</small></h3>
+<h3>${finding.baselined ? '<span class="badge">accepted</span> ' : ''}${escape(finding.id)} <small>${escape(finding.severity)} · ${escape(finding.scope)} scope</small></h3>
 <p class="title">${escape(finding.title)}</p>
+<p class="signature"><code>${escape(finding.signature)}</code>${finding.shrinkCutShort ? ' · <strong>shrinking cut short by its budget</strong>: the steps fail, a shorter form may exist' : ''}</p>
 <p>First difference at ${diverging}: <strong>${escape(content.property)}</strong> — ${escape(content.propertyDescription)}.<br>${escape(finding.message)}</p>
 ${renderSteps(finding)}
 ${renderCounters(content)}
@@ -106,8 +96,10 @@ ${renderFrameMap(content.frameMap, content.memoryMap)}
 const findingDetailsSection: ReportSection = (report) =>
   report.findings.length === 0 ? '' : `<section id="finding-details"><h2>Each finding</h2>${report.findings.map(renderFinding).join('\n')}</section>`;
 
+const memoryMapsSection: ReportSection = (report) => renderMemoryMapsHtml(report.memoryMaps);
+
 /** The page, top to bottom. */
-export const REPORT_SECTIONS: readonly ReportSection[] = [verdictSection, findingsOverviewSection, distributionsSection, propertiesSection, findingDetailsSection];
+export const REPORT_SECTIONS: readonly ReportSection[] = [verdictSection, findingsOverviewSection, memoryMapsSection, distributionsSection, propertiesSection, findingDetailsSection];
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
 h1 .ok{color:#2a7a2a}h1 .fail{color:#b02020}code{font:12px ui-monospace,monospace}

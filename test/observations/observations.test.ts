@@ -73,8 +73,8 @@ describe('observation lines (--observe)', () => {
     const failed = testCases.filter((line) => line.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const line of failed) {
-      expect(line.status_reason).toMatch(/^[a-z:-]+: [a-z-]+: ./);
-      expect(line.metadata.finding).toBe(line.status_reason.split(':')[0]);
+      expect(line.status_reason).toMatch(/^\S+: [a-z-]+: ./);
+      expect(line.metadata.finding).toBe(line.status_reason.split(': ')[0]);
     }
     for (const line of testCases.filter((candidate) => candidate.status === 'passed')) expect(line.status_reason).toBe('');
   });

@@ -49,7 +49,7 @@ describe.skipIf(chromium === undefined && !ci)(`report.html in headless ${chromi
   beforeAll(() => {
     expect(chromium, 'Chromium is required for the report.html browser test in CI mode (apt-get install chromium)').toBeDefined();
   });
-  const results = JSON.parse(readFileSync(join(dir, 'port', 'latest', 'results.json'), 'utf8')) as { findings: { id: string; scope: string; severity: string }[] };
+  const results = JSON.parse(readFileSync(join(dir, 'port', 'latest', 'results.json'), 'utf8')) as { findings: { id: string; signature: string; scope: string; severity: string; counterexample: string }[] };
   const portDom = chromium === undefined ? '' : load(portPage).dom;
   const section = (id: string, scope: string): string => portDom.split('<section class="finding"').find((candidate) => candidate.includes(`${id} <small>`) && candidate.includes(`${scope} scope`)) ?? '';
 
@@ -63,22 +63,23 @@ describe.skipIf(chromium === undefined && !ci)(`report.html in headless ${chromi
     const order = ['<header id="verdict"', '<section id="overview"', '<section id="distributions"', '<section id="properties"', '<section id="finding-details"'].map((marker) => portDom.indexOf(marker));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(portDom.slice(order[0], order[1])).toContain('a property fails');
+    expect(portDom.slice(order[0], order[1])).toMatch(/<span class="fail">\d+ new findings<\/span>/);
   });
 
   it('lists one row per finding, the most severe first, with its scopes, status, steps and replay command', () => {
     const overview = portDom.slice(portDom.indexOf('<table class="overview">'), portDom.indexOf('</table>', portDom.indexOf('<table class="overview">')));
     const rows = overview.split('<tr class="').slice(1);
-    const ids = [...new Set(results.findings.map((finding) => finding.id))];
-    expect(rows).toHaveLength(ids.length);
+    const signatures = [...new Set(results.findings.map((finding) => finding.signature))];
+    expect(rows).toHaveLength(signatures.length);
     const severities = rows.map((row) => row.match(/<td>(critical|high|medium|low)<\/td>/)?.[1] ?? 'unclassified');
     const ranks = severities.map((severity) => SEVERITIES.indexOf(severity));
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
-    for (const id of ids) {
-      const row = rows.find((candidate) => candidate.includes(`>${id}</a>`)) ?? '';
-      for (const scope of results.findings.filter((finding) => finding.id === id).map((finding) => finding.scope)) expect(row).toContain(`>${scope}</a>`);
-      expect(row).toMatch(/<td>NEW<\/td><td>\d+ \/ \d+<\/td>/);
-      expect(row).toContain(`npx framecheck replay counterexamples/${id}.`);
+    for (const signature of signatures) {
+      const found = results.findings.filter((finding) => finding.signature === signature);
+      const row = rows.find((candidate) => found.some((finding) => candidate.includes(`npx framecheck replay ${finding.counterexample}<`))) ?? '';
+      expect(row, signature).toContain(`>${found[0]?.id}</a>`);
+      for (const { scope } of found) expect(row).toContain(`>${scope}</a>`);
+      expect(row).toMatch(/<td>NEW<\/td><td>\d+<\/td>/);
     }
   });
 
@@ -95,11 +96,11 @@ describe.skipIf(chromium === undefined && !ci)(`report.html in headless ${chromi
     const sections = portDom.split('<section class="finding"').slice(1);
     expect(sections).toHaveLength(results.findings.length);
     for (const finding of results.findings) {
-      const found = section(finding.id, finding.scope);
+      const found = sections.find((candidate) => candidate.includes(`framecheck replay ${finding.counterexample}<`)) ?? '';
       expect(found, finding.id).toContain('<tr class="diverging">');
       expect(found).toContain('aria-label="counters over the steps"');
       expect(found.includes('aria-label="frame map"') || found.includes('class="frame-map one-colour"')).toBe(true);
-      expect(found).toContain(`framecheck replay counterexamples/${finding.id}.${finding.scope}.json`);
+      expect(found).toContain(`framecheck replay ${finding.counterexample}`);
     }
   });
 

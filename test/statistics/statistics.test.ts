@@ -36,7 +36,7 @@ describe('campaign statistics', () => {
     for (const { report } of [port, corrected]) {
       expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     }
-    expect(validate({ ...port.report, version: 1 })).toBe(false);
+    expect(validate({ ...port.report, version: 2 })).toBe(false);
   });
 
   it('add up: one generated run per run, every sent step a call, every unsent step a reason', () => {
