@@ -7,6 +7,8 @@ import { inputError } from '../files/input-error.js';
 import { readReportResults, writeReports } from '../files/report-folder.js';
 import { judge, reportProperties, type CampaignReport, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { parseFlags, usageError } from './flags.js';
+import { mergeStatistics } from '../statistics/campaign-statistics.js';
+import { weakCampaignWarnings } from '../statistics/weak-campaign.js';
 
 export const MERGE_HELP = `framecheck merge DIR... --out DIR [--ci]
 
@@ -29,6 +31,7 @@ function mergeScopes(a: ReportScope, b: ReportScope): ReportScope {
     elapsedMs: Math.max(a.elapsedMs, b.elapsedMs),
     completed: a.completed && b.completed,
     interrupted: a.interrupted || b.interrupted,
+    statistics: mergeStatistics(a.statistics, b.statistics),
     coverage: a.coverage.map((check) => {
       const other = b.coverage.find((candidate) => candidate.label === check.label);
       const labelRuns = check.runs + (other?.runs ?? 0);
@@ -72,6 +75,7 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
     elapsedMs: Math.max(...reports.map(({ report: shard }) => shard.elapsedMs)),
     properties: reportProperties(first.properties.some((property) => property.id === 'targets-agree'), findings),
     verdict: judge(merged, values.ci === true),
+    statistics: { corpusReplay: first.statistics.corpusReplay, warnings: weakCampaignWarnings(merged.scopes, {}) },
   };
   writeReports(values.out, report);
   out(`merged ${reports.length} shards into ${values.out}: ${findings.length} findings, ${report.verdict.exitCode === 0 ? 'all properties hold' : 'a property fails'}\n`);

@@ -18,12 +18,14 @@ import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-cor
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
 import { findingRows, judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type FindingRow, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { runCampaign } from '../runner/campaign.js';
+import { renderStatisticsText } from '../statistics/statistics-text.js';
 import { replayCounterexample } from '../runner/replay.js';
 import { PAGE, type Region } from '../targets/step.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
 import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, usageError } from './flags.js';
 import { createProgress } from './progress.js';
 import { resolveAllocator } from './allocator-flag.js';
+import { campaignObservers } from '../observations/campaign-observers.js';
 
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const REAL_MAPS_DIR = join(PROJECT_ROOT, 'data', 'memory-maps');
@@ -45,6 +47,7 @@ export const RUN_FLAGS = {
   shard: { type: 'string' },
   ci: { type: 'boolean' },
   'no-ci': { type: 'boolean' },
+  observe: { type: 'boolean' },
   'no-corpus-write': { type: 'boolean' },
   corpus: { type: 'string' },
   baseline: { type: 'string' },
@@ -80,6 +83,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
   --ci / --no-ci        CI mode (default when CI=true or stdout is not a terminal): plain output, and a
                         baselined finding that no longer reproduces fails the run
   --format F            text (default) or json (results.json on stdout)
+  --observe             one line per run for the Tyche visualiser in <report folder>/observed/ (OpenPBTStats
+                        format, docs/observations.md): about 4 KB per run, so off unless asked for
 
 Exit codes: 0 every property holds (or every finding is accepted by the baseline), 1 a new finding, an
 unmet coverage requirement or a scope the time limit cut short, 2 bad usage or bad input, 3 internal error.`;
@@ -107,6 +112,8 @@ export interface RunOptions {
   readonly shard: { index: number; count: number } | null;
   readonly ci: boolean;
   readonly writeCorpus: boolean;
+  /** Write observation lines for Tyche (--observe). */
+  readonly observe?: boolean;
 }
 
 export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv, isTTY: boolean): RunOptions | 'help' {
@@ -136,6 +143,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     shard: shardFlag(values.shard),
     ci: values.ci === true || (values['no-ci'] !== true && (env.CI === 'true' || !isTTY)),
     writeCorpus: values['no-corpus-write'] !== true,
+    ...(values.observe === true && { observe: true }),
   };
 }
 
@@ -259,8 +267,9 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const memoryMaps = examineMachines(options.memoryMapFiles, options.spec, folder);
   for (const map of memoryMaps) progress.line(renderMachineReport(map).trimEnd());
 
+  const observers = campaignObservers(folder, options.observe === true, { runStart: started / 1000, seed: options.seed, target: `${options.spec.allocator} (${options.spec.profile})` });
   const regressions: RegressionReplay[] = replayedFirst.map((entry) => {
-    const replay = replayCounterexample(entry, options.spec);
+    const replay = observers.replay(entry, () => replayCounterexample(entry, options.spec));
     const recorded = entry.content.finding;
     return {
       file: entry.file,
@@ -301,6 +310,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       fixedBaselined,
       ...(memoryMaps.length > 0 && { memoryMaps }),
       verdict: judge(partial, options.ci, options.baselineFile),
+      statistics: observers.campaignStatistics(scopes),
     };
   };
   const propertyOfReplay = (file: string): string => replayedFirst.find((entry) => entry.file === file)?.content.property ?? 'unknown';
@@ -349,19 +359,22 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       writeReports(folder, build('running'));
     },
     onScope: (result) => {
-      scopes.push(reportScope(result));
+      scopes.push(reportScope(result, observers.statistics.scope(result.scope.name)));
       const { stats } = result;
       const cut = result.interrupted ? ` — the time limit stopped it after ${stats.runs} of ${result.plannedRuns} runs` : '';
       progress.line(`  ${result.scope.name}: ${stats.runs} runs, ${stats.steps} steps, ${result.findings.length} distinct findings, ${stats.repeats} repeated failures counted${cut}`);
       writeReports(folder, build('running'));
     },
+    observer: observers.observer,
   });
   // Occurrences grow after a finding is written: the final report counts them all.
   const report = build('complete');
   writeReports(folder, report);
+  observers.close(report);
   progress.done();
   if (options.format === 'json') out(`${JSON.stringify(report, null, 2)}\n`);
   else {
+    out(renderStatisticsText(report));
     const rows = findingRows(findings);
     if (rows.length > 0) out(findingsTable(rows));
     for (const reason of report.verdict.reasons) out(`  ✗ ${reason}\n`);

@@ -7,9 +7,12 @@ import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
 import type { MemoryMapReport } from '../maps/machine-report.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
+import type { CorpusStatistics, ScopeStatistics } from '../statistics/campaign-statistics.js';
+import type { Warning } from '../statistics/weak-campaign.js';
 
 export const RESULTS_FORMAT = 'framecheck-results';
-export const RESULTS_VERSION = 2;
+// Version 3: per-scope statistics and the campaign's warnings (docs/results.schema.json).
+export const RESULTS_VERSION = 3;
 
 /** One finding at one scope, with its counterexample file. */
 export interface ReportFinding {
@@ -121,6 +124,7 @@ export interface ReportScope {
   readonly completed: boolean;
   readonly interrupted: boolean;
   readonly coverage: readonly CoverageCheck[];
+  readonly statistics: ScopeStatistics;
 }
 
 export interface ReportProperty {
@@ -165,9 +169,14 @@ export interface CampaignReport {
   /** --memory-map: what each map means for the bitmap and which findings that machine triggers. */
   readonly memoryMaps?: readonly MemoryMapReport[];
   readonly verdict: Verdict;
+  readonly statistics: {
+    readonly corpusReplay: CorpusStatistics;
+    /** The campaign exercised little (src/statistics/weak-campaign.ts); shown, never failing the run. */
+    readonly warnings: readonly Warning[];
+  };
 }
 
-export const reportScope = (result: ScopeResult): ReportScope => ({
+export const reportScope = (result: ScopeResult, statistics: ScopeStatistics): ReportScope => ({
   name: result.scope.name,
   maxFrames: result.scope.maxFrames,
   maxCommands: result.scope.maxCommands,
@@ -181,6 +190,7 @@ export const reportScope = (result: ScopeResult): ReportScope => ({
   completed: result.completed,
   interrupted: result.interrupted,
   coverage: result.coverage,
+  statistics,
 });
 
 /** Every property, passed or broken by the findings (campaign and corpus alike); targets-agree only in differential mode. */
