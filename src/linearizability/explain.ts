@@ -1,0 +1,117 @@
+// What broke, when a history has no linearisation: a finding named by the promise (a stable id
+// from the shape of the failure) and a sentence naming the calls involved. The checks go from the
+// most specific shape to the most general; the conflicting calls are the ones the reports mark.
+import { PAGE } from '../targets/step.js';
+import { segmentName, type ParallelProgram } from '../parallel/program.js';
+import { encodeCall, encodeOutcome } from '../parallel/protocol.js';
+import { checkFrames, segmentCall, type CheckResult, type Operation, type PreparedHistory } from './checker.js';
+
+export interface CallRef {
+  readonly segment: number;
+  readonly index: number;
+}
+
+export interface RaceViolation {
+  /** Stable, from the shape: `race:frame-handed-out-twice`, `race:memory-stats-no-moment`, … */
+  readonly id: string;
+  readonly title: string;
+  /** One sentence naming the frame or figure and the calls. */
+  readonly message: string;
+  readonly conflicting: readonly CallRef[];
+}
+
+export const RACE_FINDINGS = {
+  'sequential:prefix-disagrees': 'A call of the sequential prefix broke a sequential promise (run the sequential campaign for it)',
+  'race:panic': 'A call panicked while other threads called the allocator',
+  'race:frame-handed-out-twice': 'One frame handed out to two callers, neither freed it',
+  'race:frame-state': "A frame's calls have no order that explains their results",
+  'race:memory-stats-no-moment': 'memory_stats returned figures that no moment during the call had',
+  'race:counters-drift': 'The free counter drifted: no order of the calls explains the figures and OutOfMemory answers',
+  'race:not-linearizable': 'No order of the calls explains their results',
+} as const;
+
+export type RaceFindingId = keyof typeof RACE_FINDINGS;
+
+const callText = (program: ParallelProgram, ref: CallRef): string => `${encodeCall(segmentCall(program, ref))} (${segmentName(ref.segment)}, call ${ref.index})`;
+
+function violation(id: RaceFindingId, message: string, conflicting: readonly CallRef[]): RaceViolation {
+  return { id, title: RACE_FINDINGS[id], message, conflicting: conflicting.map(({ segment, index }) => ({ segment, index })) };
+}
+
+/** Handouts of each frame by the threads (ok allocate_frame / allocate_frame_at). */
+function handoutsOf(prepared: PreparedHistory, frame: number): Operation[] {
+  return prepared.threads.flat().filter((op) => op.frame === frame && op.outcome.kind === 'ok' && op.call.op !== 'deallocate_frame');
+}
+
+const freesOf = (prepared: PreparedHistory, frame: number): Operation[] =>
+  prepared.threads.flat().filter((op) => op.frame === frame && op.call.op === 'deallocate_frame' && op.outcome.kind === 'ok');
+
+function explainFrame(program: ParallelProgram, prepared: PreparedHistory, frame: number): RaceViolation {
+  const handouts = handoutsOf(prepared, frame);
+  const frees = freesOf(prepared, frame);
+  const heldByPrefix = prepared.epochs[0]?.initialized === true && frame < (prepared.epochs[0]?.maxFrames ?? 0) && prepared.epochs[0]?.statusOf(frame) === 'handed-out';
+  const holders = [...(heldByPrefix ? ['the prefix'] : []), ...handouts.map((op) => segmentName(op.segment))];
+  if (holders.length >= 2 && frees.length === 0) {
+    const names = holders.length === 2 ? `${holders[0]} and to ${holders[1]}` : `${holders.slice(0, -1).join(', ')} and to ${holders.at(-1)}`;
+    return violation('race:frame-handed-out-twice', `Frame(${frame}) handed out to ${names}, neither freed it`, handouts);
+  }
+  const calls = prepared.threads.flat().filter((op) => op.frame === frame);
+  return violation('race:frame-state', `the calls on Frame(${frame}) have no order that explains their results: ${calls.map((op) => `${callText(program, op)} → ${encodeOutcome(op.outcome)}`).join('; ')}`, calls);
+}
+
+/**
+ * A memory_stats free figure no moment between its invocation and return can have had: below the
+ * prefix's figure minus every handout that may have come first, or above it plus every free that
+ * may have come first minus the handouts that surely did.
+ */
+function explainStats(program: ParallelProgram, prepared: PreparedHistory): RaceViolation | undefined {
+  const model = prepared.epochs[0];
+  if (model === undefined || prepared.epochs.length > 1) return undefined;
+  const ops = prepared.threads.flat();
+  const changes = ops.filter((op) => op.outcome.kind === 'ok' && op.frame !== undefined && op.call.op !== 'memory_stats');
+  for (const stats of ops.filter((op) => op.call.op === 'memory_stats')) {
+    const value = stats.outcome.kind === 'ok' && Array.isArray(stats.outcome.value) ? stats.outcome.value : undefined;
+    if (value === undefined) continue;
+    let low = model.freeCount();
+    let high = model.freeCount();
+    for (const op of changes) {
+      const surelyBefore = op.returnedNs < stats.invokedNs || (op.segment === stats.segment && op.index < stats.index);
+      const maybeBefore = op.invokedNs <= stats.returnedNs && !(op.segment === stats.segment && op.index > stats.index);
+      if (!maybeBefore) continue;
+      // A free gives back at most one frame (none for a double free); a handout always takes one.
+      if (op.call.op === 'deallocate_frame') high += 1;
+      else {
+        low -= 1;
+        if (surelyBefore) high -= 1;
+      }
+    }
+    const page = Number(PAGE);
+    const total = model.totalCount() * page;
+    if (value[1] !== total || value[0] % page !== 0 || value[0] < Math.max(0, low) * page || value[0] > high * page) {
+      const figure = value[1] !== total ? `total ${value[1]} bytes where the usable memory is ${total}` : `free ${value[0]} bytes where every moment of the call had between ${Math.max(0, low) * page} and ${high * page}`;
+      return violation('race:memory-stats-no-moment', `memory_stats() in ${segmentName(stats.segment)} (call ${stats.index}) returned ${figure}`, [stats]);
+    }
+  }
+  return undefined;
+}
+
+/** The finding for a history `checkHistory` found not linearizable. */
+export function explainViolation(program: ParallelProgram, result: CheckResult, nodeBudget = 2_000_000): RaceViolation {
+  const { prepared } = result;
+  if (prepared.prefixFailure !== undefined) {
+    const { call, promised } = prepared.prefixFailure;
+    return violation('sequential:prefix-disagrees', `${callText(program, call)} returned ${encodeOutcome(call.outcome)}, the model promises ${promised}`, [call]);
+  }
+  const panicked = prepared.threads.flat().find((op) => op.outcome.kind === 'panic');
+  if (panicked !== undefined) return violation('race:panic', `${callText(program, panicked)} panicked: ${encodeOutcome(panicked.outcome).slice(6)}`, [panicked]);
+  // A frame whose own calls fail is the culprit: a linearizable history's projection on one frame is linearizable.
+  const frames = result.failedFrame !== undefined || prepared.epochs.length > 1 ? { failed: result.failedFrame !== undefined, failedFrame: result.failedFrame } : checkFrames(prepared, nodeBudget);
+  if (frames.failed && frames.failedFrame !== undefined) return explainFrame(program, prepared, frames.failedFrame);
+  const stats = explainStats(program, prepared);
+  if (stats !== undefined) return stats;
+  const global = prepared.threads.flat().filter((op) => op.call.op === 'memory_stats' || (op.call.op === 'allocate_frame' && op.outcome.kind === 'err'));
+  if (global.length > 0) {
+    return violation('race:counters-drift', `no order of the calls explains ${global.map((op) => `${callText(program, op)} → ${encodeOutcome(op.outcome)}`).join('; ')}`, global);
+  }
+  return violation('race:not-linearizable', 'no order of the calls explains their results', prepared.threads.flat());
+}
