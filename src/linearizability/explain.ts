@@ -46,14 +46,40 @@ function handoutsOf(prepared: PreparedHistory, frame: number): Operation[] {
 const freesOf = (prepared: PreparedHistory, frame: number): Operation[] =>
   prepared.threads.flat().filter((op) => op.frame === frame && op.call.op === 'deallocate_frame' && op.outcome.kind === 'ok');
 
-function explainFrame(program: ParallelProgram, prepared: PreparedHistory, frame: number): RaceViolation {
-  const handouts = handoutsOf(prepared, frame);
+/** A holder of a frame: the prefix (held from the start) or a thread's handout. */
+interface Holder {
+  readonly name: string;
+  readonly op?: Operation;
+}
+
+/**
+ * Two holders of one frame with no free that can come between them in either order: the second
+ * handout can only follow the first if some free of the frame may come after the first handout
+ * and before the second one returned.
+ */
+function doubleHandout(prepared: PreparedHistory, frame: number): [Holder, Holder] | undefined {
+  const model = prepared.epochs[0];
+  const heldByPrefix = model !== undefined && model.initialized && frame < model.maxFrames && model.statusOf(frame) === 'handed-out';
+  const holders: Holder[] = [...(heldByPrefix ? [{ name: 'the prefix' }] : []), ...handoutsOf(prepared, frame).map((op) => ({ name: segmentName(op.segment), op }))];
   const frees = freesOf(prepared, frame);
-  const heldByPrefix = prepared.epochs[0]?.initialized === true && frame < (prepared.epochs[0]?.maxFrames ?? 0) && prepared.epochs[0]?.statusOf(frame) === 'handed-out';
-  const holders = [...(heldByPrefix ? ['the prefix'] : []), ...handouts.map((op) => segmentName(op.segment))];
-  if (holders.length >= 2 && frees.length === 0) {
-    const names = holders.length === 2 ? `${holders[0]} and to ${holders[1]}` : `${holders.slice(0, -1).join(', ')} and to ${holders.at(-1)}`;
-    return violation('race:frame-handed-out-twice', `Frame(${frame}) handed out to ${names}, neither freed it`, handouts);
+  const canFollow = (first: Holder, second: Holder): boolean =>
+    second.op !== undefined &&
+    frees.some((free) => (first.op === undefined || free.returnedNs >= first.op.invokedNs) && free.invokedNs <= (second.op as Operation).returnedNs && !(free.segment === second.op?.segment && free.index > second.op.index));
+  for (let i = 0; i < holders.length; i++) {
+    for (let j = i + 1; j < holders.length; j++) {
+      const [a, b] = [holders[i] as Holder, holders[j] as Holder];
+      if (a.op?.segment !== b.op?.segment && !canFollow(a, b) && !canFollow(b, a)) return [a, b];
+    }
+  }
+  return undefined;
+}
+
+function explainFrame(program: ParallelProgram, prepared: PreparedHistory, frame: number): RaceViolation {
+  const pair = doubleHandout(prepared, frame);
+  if (pair !== undefined) {
+    const [a, b] = pair;
+    const freed = freesOf(prepared, frame).length === 0 ? 'neither freed it' : 'no free of it can come between';
+    return violation('race:frame-handed-out-twice', `Frame(${frame}) handed out to ${a.name} and to ${b.name}, ${freed}`, pair.flatMap((holder) => (holder.op === undefined ? [] : [holder.op])));
   }
   const calls = prepared.threads.flat().filter((op) => op.frame === frame);
   return violation('race:frame-state', `the calls on Frame(${frame}) have no order that explains their results: ${calls.map((op) => `${callText(program, op)} → ${encodeOutcome(op.outcome)}`).join('; ')}`, calls);
