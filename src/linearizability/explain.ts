@@ -14,6 +14,8 @@ export interface CallRef {
 export interface RaceViolation {
   /** Stable, from the shape: `race:frame-handed-out-twice`, `race:memory-stats-no-moment`, … */
   readonly id: string;
+  /** `linearizable`, or `target-responds` when the driver itself failed. */
+  readonly property: 'linearizable' | 'target-responds';
   readonly title: string;
   /** One sentence naming the frame or figure and the calls. */
   readonly message: string;
@@ -35,7 +37,7 @@ export type RaceFindingId = keyof typeof RACE_FINDINGS;
 const callText = (program: ParallelProgram, ref: CallRef): string => `${encodeCall(segmentCall(program, ref))} (${segmentName(ref.segment)}, call ${ref.index})`;
 
 function violation(id: RaceFindingId, message: string, conflicting: readonly CallRef[]): RaceViolation {
-  return { id, title: RACE_FINDINGS[id], message, conflicting: conflicting.map(({ segment, index }) => ({ segment, index })) };
+  return { id, property: 'linearizable', title: RACE_FINDINGS[id], message, conflicting: conflicting.map(({ segment, index }) => ({ segment, index })) };
 }
 
 /** Handouts of each frame by the threads (ok allocate_frame / allocate_frame_at). */

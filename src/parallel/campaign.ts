@@ -9,6 +9,7 @@ import { explainViolation, type RaceViolation } from '../linearizability/explain
 import { parallelProgram } from './generate.js';
 import { callCount, MIN_THREADS, type History, type ParallelCall, type ParallelFrameArg, type ParallelProgram } from './program.js';
 import type { Noise } from './protocol.js';
+import { TargetFault } from '../targets/target.js';
 
 /** What runs a program: a version-2 native driver (NativeTarget) or a test double. */
 export interface ParallelRunner {
@@ -28,8 +29,19 @@ export interface ParallelRun {
   readonly inconclusive: boolean;
 }
 
+/**
+ * Runs the program once and checks its history. A driver that crashes, hangs or answers garbage
+ * fails `target-responds` (finding `target-fault:parallel-<fault>`), with no history to show.
+ */
 export function runOnce(runner: ParallelRunner, program: ParallelProgram, noise: Noise, options: ParallelCheckOptions): ParallelRun {
-  const history = runner.parallel(program, noise);
+  let history: History;
+  try {
+    history = runner.parallel(program, noise);
+  } catch (error) {
+    if (!(error instanceof TargetFault)) throw error;
+    const message = `${error.fault}: ${error.message.split('\n')[0] ?? ''}`;
+    return { history: [], violation: { id: `target-fault:parallel-${error.fault}`, property: 'target-responds', title: `the driver failed a parallel request (${error.fault})`, message, conflicting: [] }, inconclusive: false };
+  }
   const result = checkHistory(program, history, { maxFrames: options.maxFrames, ...(options.policy !== undefined && { policy: options.policy }) });
   if (result.verdict !== 'not-linearizable') return { history, inconclusive: result.verdict === 'inconclusive' };
   return { history, violation: explainViolation(program, result), inconclusive: false };

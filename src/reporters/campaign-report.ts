@@ -5,12 +5,13 @@ import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { describeProperty, INVARIANTS, type InvariantId, type PropertyId } from '../../properties/invariants.js';
 import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
+import { LINEARIZABLE_DESCRIPTION, LINEARIZABLE_PROPERTY, type ParallelCounterexampleFile } from '../files/parallel-counterexample.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
 
 export const RESULTS_FORMAT = 'framecheck-results';
 export const RESULTS_VERSION = 1;
 
-export interface ReportFinding {
+export interface ReportFinding<Content extends CounterexampleFile | ParallelCounterexampleFile = CounterexampleFile> {
   readonly id: string;
   readonly title: string;
   readonly severity: string;
@@ -22,8 +23,11 @@ export interface ReportFinding {
   readonly counterexample: string;
   /** Accepted in the baseline: reported, not failing the run. */
   readonly baselined: boolean;
-  readonly content: CounterexampleFile;
+  /** A parallel campaign's findings carry a parallel counterexample (`kind: "parallel"`). */
+  readonly content: Content;
 }
+
+export type AnyReportFinding = ReportFinding<CounterexampleFile | ParallelCounterexampleFile>;
 
 export interface RegressionReplay {
   readonly file: string;
@@ -75,7 +79,7 @@ export interface CampaignReport {
   readonly target: { readonly allocator: string; readonly name: string; readonly profile: string };
   readonly scopes: readonly ReportScope[];
   readonly properties: readonly ReportProperty[];
-  readonly findings: readonly ReportFinding[];
+  readonly findings: readonly AnyReportFinding[];
   readonly regressions: readonly RegressionReplay[];
   /** Baselined findings that reproduced neither in the corpus nor in the campaign. */
   readonly fixedBaselined: readonly string[];
@@ -96,12 +100,12 @@ export const reportScope = (result: ScopeResult): ReportScope => ({
   coverage: result.coverage,
 });
 
-/** Every property, passed or broken by the findings (campaign and corpus alike); targets-agree only in differential mode. */
-export function reportProperties(differential: boolean, findings: readonly { property: string; id: string }[]): ReportProperty[] {
-  const ids: PropertyId[] = [...(Object.keys(INVARIANTS) as InvariantId[]), 'target-responds', ...(differential ? (['targets-agree'] as const) : [])];
+/** Every property, passed or broken by the findings (campaign and corpus alike); targets-agree only in differential mode; a parallel campaign checks linearizability and target-responds. */
+export function reportProperties(differential: boolean, findings: readonly { property: string; id: string }[], parallel = false): ReportProperty[] {
+  const ids: (PropertyId | typeof LINEARIZABLE_PROPERTY)[] = parallel ? [LINEARIZABLE_PROPERTY, 'target-responds'] : [...(Object.keys(INVARIANTS) as InvariantId[]), 'target-responds', ...(differential ? (['targets-agree'] as const) : [])];
   return ids.map((id) => {
     const broken = [...new Set(findings.filter((finding) => finding.property === id).map((finding) => finding.id))];
-    return { id, description: describeProperty(id), passed: broken.length === 0, findings: broken };
+    return { id, description: id === LINEARIZABLE_PROPERTY ? LINEARIZABLE_DESCRIPTION : describeProperty(id), passed: broken.length === 0, findings: broken };
   });
 }
 

@@ -6,6 +6,7 @@ import type { FrameMapSnapshot } from '../runner/search.js';
 import type { FrameRange } from '../targets/target.js';
 import type { FrameStatus } from '../../models/index.js';
 import type { CampaignReport, ReportFinding } from './campaign-report.js';
+import { isParallelFinding, renderParallelFinding } from './history-timeline.js';
 
 const escape = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -123,7 +124,7 @@ ${report.verdict.reasons.length > 0 ? `<ul class="reasons">${report.verdict.reas
 <h2>Properties</h2>
 <table><tbody>${report.properties.map((property) => `<tr><td><code>${property.id}</code></td><td>${escape(property.description)}</td><td>${property.passed ? 'holds' : `<strong>fails</strong>: ${property.findings.map(escape).join(', ')}`}</td></tr>`).join('')}</tbody></table>
 <h2>Findings (${report.findings.length})</h2>
-${report.findings.map(renderFinding).join('\n') || '<p>None.</p>'}
+${report.findings.map((finding, i) => (isParallelFinding(finding) ? renderParallelFinding(finding, i) : renderFinding(finding as ReportFinding, i))).join('\n') || '<p>None.</p>'}
 <h2>Scenario coverage</h2>
 ${renderCoverage(report)}
 </body></html>
