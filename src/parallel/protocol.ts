@@ -31,9 +31,9 @@ export function encodeCall(call: ParallelCall): string {
   }
 }
 
-/** The program as the request writes it after the noise: `<prefix> | <thread 1> | …`. */
+/** The program as the request writes it after the noise: `<prefix> | <thread 1> | …` (`| <thread 1> | …` with no prefix). */
 export const encodeProgram = (program: ParallelProgram): string =>
-  [program.prefix, ...program.threads].map((calls) => calls.map(encodeCall).join(' ; ')).join(' | ');
+  [program.prefix, ...program.threads].map((calls) => calls.map(encodeCall).join(' ; ')).join(' | ').trimStart();
 
 export const encodeParallelRequest = (program: ParallelProgram, noise: Noise): string => `parallel ${noise === 'off' ? 'off' : noise.toString(10)} ${encodeProgram(program)}`;
 
@@ -100,11 +100,11 @@ function decodeCall(text: string, segment: number, index: number, prefixLength: 
 /** A program from `<prefix> | <thread 1> | …`; throws an Error with a one-line reason. */
 export function decodeProgram(text: string): ParallelProgram {
   try {
-    const segments = text.split(' | ').map((segment) => segment.trim());
+    const segments = text.split('|').map((segment) => segment.trim());
     const [prefixText = '', ...threadTexts] = segments;
     if (threadTexts.length < MIN_THREADS || threadTexts.length > MAX_THREADS) throw new Malformed(`${threadTexts.length} thread programs, expected ${MIN_THREADS} to ${MAX_THREADS}`);
     const calls = (segmentText: string, segment: number, prefixLength: number): ParallelCall[] =>
-      segmentText === '' ? [] : segmentText.split(' ; ').map((call, index) => decodeCall(call.trim(), segment, index, prefixLength));
+      segmentText === '' ? [] : segmentText.split(';').map((call, index) => decodeCall(call.trim(), segment, index, prefixLength));
     const prefix = calls(prefixText, 0, 0);
     const threads = threadTexts.map((threadText, i) => {
       const thread = calls(threadText, i + 1, prefix.length);
