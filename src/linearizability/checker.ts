@@ -128,7 +128,9 @@ export function searchLinearization(threads: readonly (readonly Operation[])[], 
     const key = `${next.join(',')}|${state.key()}`;
     if (failed.has(key)) return false;
     if (failed.size >= nodeBudget) throw new Inconclusive();
-    // Candidates: each thread's next call invoked before the earliest pending return, earliest invocation first.
+    // Candidates: each thread's next call invoked before the earliest pending return. Earliest
+    // response first: a call that returned first most likely took effect first (under a lock, the
+    // response follows the effect closely), so the first path tried is usually the one that works.
     let earliestReturn = Infinity;
     for (let t = 0; t < threads.length; t++) {
       const op = threads[t]?.[next[t] as number];
@@ -139,7 +141,7 @@ export function searchLinearization(threads: readonly (readonly Operation[])[], 
       const op = threads[t]?.[next[t] as number];
       if (op !== undefined && op.invokedNs <= earliestReturn) order.push(t);
     }
-    const candidates = order.sort((a, b) => (threads[a]?.[next[a] as number] as Operation).invokedNs - (threads[b]?.[next[b] as number] as Operation).invokedNs).slice();
+    const candidates = order.sort((a, b) => (threads[a]?.[next[a] as number] as Operation).returnedNs - (threads[b]?.[next[b] as number] as Operation).returnedNs).slice();
     for (const t of candidates) {
       const op = threads[t]?.[next[t] as number] as Operation;
       if (!state.step(op.call, op.outcome)) continue;

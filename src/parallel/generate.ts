@@ -15,17 +15,21 @@ export interface ProgramShape {
   readonly threads: number;
   /** Most calls per thread (default 6). */
   readonly maxCalls?: number;
+  /** Fewest calls per thread (default 1). */
+  readonly minCalls?: number;
+  /** Whether threads call memory_stats (default true; without it the checker can split by frame). */
+  readonly memoryStats?: boolean;
 }
 
 /** A thread call before its frame reference is chosen: `pick` selects among the frames handed out so far. */
 type CallPlan = { readonly op: 'allocate_frame' | 'memory_stats' } | { readonly op: 'allocate_frame_at'; readonly pick: number } | { readonly op: 'deallocate_frame'; readonly pick: number };
 
-const callPlan = (): fc.Arbitrary<CallPlan> =>
+const callPlan = (memoryStats: boolean): fc.Arbitrary<CallPlan> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constant({ op: 'allocate_frame' as const }) },
     { weight: 2, arbitrary: fc.nat(15).map((pick) => ({ op: 'allocate_frame_at' as const, pick })) },
     { weight: 3, arbitrary: fc.nat(15).map((pick) => ({ op: 'deallocate_frame' as const, pick })) },
-    { weight: 1, arbitrary: fc.constant({ op: 'memory_stats' as const }) },
+    { weight: memoryStats ? 1 : 0, arbitrary: fc.constant({ op: 'memory_stats' as const }) },
   );
 
 interface Layout {
@@ -72,7 +76,7 @@ export function parallelProgram(shape: ProgramShape): fc.Arbitrary<ParallelProgr
       // A few addresses every thread's allocate_frame_at chooses from, so that two threads claim the same one.
       contested: fc.array(fc.nat(1023), { minLength: 1, maxLength: 3 }),
       prefix: fc.array(fc.oneof(fc.constant<'allocate_frame'>('allocate_frame'), fc.nat(1023)), { maxLength: 4 }),
-      threads: fc.array(fc.array(callPlan(), { minLength: 1, maxLength: maxCalls }), { minLength: shape.threads, maxLength: shape.threads }),
+      threads: fc.array(fc.array(callPlan(shape.memoryStats ?? true), { minLength: shape.minCalls ?? 1, maxLength: maxCalls }), { minLength: shape.threads, maxLength: shape.threads }),
     })
     .map(({ layout: { map, kernelBase, usableFrames }, contested, prefix, threads }) => {
       const address = (pick: number): bigint => BigInt(usableFrames[pick % usableFrames.length] as number) * PAGE;
