@@ -22,7 +22,7 @@ export interface CheckOptions {
   readonly policy?: Partial<ModelPolicy>;
   /** Split by frame where the model allows (default true); false searches the whole history always. */
   readonly partition?: boolean;
-  /** Search nodes one sub-history may visit before the check gives up as inconclusive (default 2,000,000). */
+  /** Search nodes one sub-history may visit before the check gives up as inconclusive (default 500,000). */
   readonly nodeBudget?: number;
 }
 
@@ -190,7 +190,7 @@ export function checkFrames(prepared: PreparedHistory, nodeBudget: number): { fa
 /** Is this history linearizable? */
 export function checkHistory(program: ParallelProgram, history: History, options: CheckOptions): CheckResult {
   const prepared = prepareHistory(program, history, options);
-  const nodeBudget = options.nodeBudget ?? 2_000_000;
+  const nodeBudget = options.nodeBudget ?? 500_000;
   if (prepared.prefixFailure !== undefined) return { verdict: 'not-linearizable', partitions: 0, nodes: 0, prepared };
   if (prepared.threads.some((ops) => ops.some((op) => op.outcome.kind === 'panic'))) return { verdict: 'not-linearizable', partitions: 0, nodes: 0, prepared };
   const whole = options.partition === false || prepared.threads.some((ops) => ops.some(isGlobal));

@@ -124,7 +124,7 @@ function explainStats(program: ParallelProgram, prepared: PreparedHistory): Race
 }
 
 /** The finding for a history `checkHistory` found not linearizable. */
-export function explainViolation(program: ParallelProgram, result: CheckResult, nodeBudget = 2_000_000): RaceViolation {
+export function explainViolation(program: ParallelProgram, result: CheckResult, nodeBudget = 500_000): RaceViolation {
   const { prepared } = result;
   if (prepared.prefixFailure !== undefined) {
     const { call, promised } = prepared.prefixFailure;
