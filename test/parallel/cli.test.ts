@@ -65,6 +65,26 @@ describe('framecheck --threads on the fake driver', () => {
     expect(report.scopes[0]?.steps).toBeGreaterThan(2500);
   }, 60_000);
 
+  it('runs in shards that merge into one report with the linearizability property', () => {
+    const dir = tempDir('framecheck-parallel-');
+    const shards = [1, 2].map((index) => {
+      const paths = campaignPaths(dir, `shard${index}`);
+      const ran = runMain(['--threads', '3', '--scope', 'small', '--runs', '40', '--seed', '9', '--shard', `${index}/2`, '--allocator-cmd', FAKE, ...pathFlags(paths)]);
+      expect(ran.status, ran.stderr).toBe(0);
+      expect(results(paths.reports).scopes[0]?.runs).toBe(20);
+      return join(paths.reports, 'latest');
+    });
+    const merged = join(dir, 'merged');
+    const ran = runMain(['merge', ...shards, '--out', merged]);
+    expect(ran.status, ran.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(merged, 'results.json'), 'utf8')) as CampaignReport;
+    expect(report.scopes[0]?.runs).toBe(40);
+    expect(report.properties.map((property) => [property.id, property.passed])).toEqual([
+      ['linearizable', true],
+      ['target-responds', true],
+    ]);
+  });
+
   it.each([
     ['an in-process allocator', ['--allocator', 'corrected'], 'parallel mode (--threads) needs a native target'],
     ['a version-1 driver', ['--allocator-cmd', `sh -c "read l; echo framecheck-driver 1 max_frames=512 profile=debug name=old; cat >/dev/null"`], 'needs a protocol-version-2 driver'],
