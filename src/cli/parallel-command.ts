@@ -11,7 +11,7 @@ import { corpusFileName } from '../files/regression-corpus.js';
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
 import { noiseStream, runParallelCampaign, failureRate, type ParallelRunner } from '../parallel/campaign.js';
 import { createParallelTarget } from '../parallel/parallel-target.js';
-import { judge, reportProperties, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type AnyReportFinding, type CampaignReport, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { buildReport, reportProperties, FRAMECHECK_VERSION, type CampaignReport, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { renderTimelineText } from '../reporters/history-timeline.js';
 import { checkHistory } from '../linearizability/checker.js';
 import { explainViolation } from '../linearizability/explain.js';
@@ -75,28 +75,9 @@ export function runParallelCommand(options: RunOptions, threads: number, out: (t
     const scopes: ReportScope[] = [];
     const findings: ReportFinding<ParallelCounterexampleFile>[] = [];
     const build = (status: CampaignReport['status']): CampaignReport => {
-      const reproduced = new Set([...findings.map((finding) => finding.id), ...regressions.filter((replay) => replay.reproduces).map((replay) => replay.findingId)]);
-      const fixedBaselined = status === 'complete' ? [...accepted].filter((id) => !reproduced.has(id)) : [];
-      const partial = { findings, scopes, regressions, fixedBaselined };
       const broken = [...findings, ...regressions.filter((replay) => replay.reproduces).map((replay) => ({ id: replay.findingId, property: corpus.find((entry) => entry.file === replay.file)?.content.property ?? 'linearizable' }))];
-      return {
-        format: RESULTS_FORMAT,
-        version: RESULTS_VERSION,
-        framecheck: FRAMECHECK_VERSION,
-        status,
-        startedAt: new Date(started).toISOString(),
-        elapsedMs: Date.now() - started,
-        seed: options.seed,
-        shard: options.shard,
-        replayCommand: command,
-        target: { allocator: options.spec.allocator, name: targetName, profile: options.spec.profile },
-        scopes,
-        properties: reportProperties(false, broken, true),
-        findings: findings as AnyReportFinding[],
-        regressions,
-        fixedBaselined,
-        verdict: judge(partial, options.ci, options.baselineFile),
-      };
+      const run = { started, seed: options.seed, shard: options.shard, replayCommand: command, target: { allocator: options.spec.allocator, name: targetName, profile: options.spec.profile }, ci: options.ci, baselineFile: options.baselineFile, accepted };
+      return buildReport(run, status, { scopes, findings, regressions, properties: reportProperties(false, broken, true) });
     };
     writeReports(folder, build('running'));
     pointLatest(options.reportsDir, folder);

@@ -132,3 +132,37 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
 export const findingTitle = (id: string): string => KNOWN_FINDINGS.find((finding) => finding.id === id)?.title ?? id;
 
 export { FRAMECHECK_VERSION };
+
+/** What a campaign knows before its results: who runs it, how, and what the baseline accepts. */
+export interface CampaignRun {
+  readonly started: number;
+  readonly seed: number;
+  readonly shard: CampaignReport['shard'];
+  readonly replayCommand: string;
+  readonly target: CampaignReport['target'];
+  readonly ci: boolean;
+  readonly baselineFile: string;
+  /** Baselined finding ids for this allocator. */
+  readonly accepted: ReadonlySet<string>;
+}
+
+/** The report so far (sequential and parallel campaigns alike); once complete, baselined findings that did not reproduce count as fixed. */
+export function buildReport(run: CampaignRun, status: CampaignReport['status'], results: Pick<CampaignReport, 'scopes' | 'findings' | 'regressions' | 'properties'>): CampaignReport {
+  const reproduced = new Set([...results.findings.map((finding) => finding.id), ...results.regressions.filter((replay) => replay.reproduces).map((replay) => replay.findingId)]);
+  const fixedBaselined = status === 'complete' ? [...run.accepted].filter((id) => !reproduced.has(id)) : [];
+  return {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    framecheck: FRAMECHECK_VERSION,
+    status,
+    startedAt: new Date(run.started).toISOString(),
+    elapsedMs: Date.now() - run.started,
+    seed: run.seed,
+    shard: run.shard,
+    replayCommand: run.replayCommand,
+    target: run.target,
+    ...results,
+    fixedBaselined,
+    verdict: judge({ ...results, fixedBaselined }, run.ci, run.baselineFile),
+  };
+}
