@@ -13,7 +13,7 @@ import { counterexampleOf, writeCounterexample } from '../files/counterexample-f
 import { readMemoryMap } from '../files/memory-map-file.js';
 import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-corpus.js';
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
-import { buildReport, reportProperties, reportScope, FRAMECHECK_VERSION, type CampaignReport, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { runCampaign } from '../runner/campaign.js';
 import { replayCounterexample } from '../runner/replay.js';
 import type { Region } from '../targets/step.js';
@@ -209,12 +209,29 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
 
   const scopes: ReportScope[] = [];
   const findings: ReportFinding[] = [];
-  const build = (status: CampaignReport['status']): CampaignReport =>
-    buildReport(
-      { started, seed: options.seed, shard: options.shard, replayCommand: command, target: { allocator: options.spec.allocator, name: targetName, profile: options.spec.profile }, ci: options.ci, baselineFile: options.baselineFile, accepted },
+  const build = (status: CampaignReport['status']): CampaignReport => {
+    const reproduced = new Set([...findings.map((finding) => finding.id), ...regressions.filter((replay) => replay.reproduces).map((replay) => replay.findingId)]);
+    const fixedBaselined = status === 'complete' ? [...accepted].filter((id) => !reproduced.has(id)) : [];
+    const partial = { findings, scopes, regressions, fixedBaselined };
+    return {
+      format: RESULTS_FORMAT,
+      version: RESULTS_VERSION,
+      framecheck: FRAMECHECK_VERSION,
       status,
-      { scopes, findings, regressions, properties: reportProperties(differential, [...findings, ...regressions.filter((replay) => replay.reproduces).map((replay) => ({ id: replay.findingId, property: propertyOfCorpusEntry(replay.file) }))]) },
-    );
+      startedAt: new Date(started).toISOString(),
+      elapsedMs: Date.now() - started,
+      seed: options.seed,
+      shard: options.shard,
+      replayCommand: command,
+      target: { allocator: options.spec.allocator, name: targetName, profile: options.spec.profile },
+      scopes,
+      properties: reportProperties(differential, [...findings, ...regressions.filter((replay) => replay.reproduces).map((replay) => ({ id: replay.findingId, property: propertyOfCorpusEntry(replay.file) }))]),
+      findings,
+      regressions,
+      fixedBaselined,
+      verdict: judge(partial, options.ci, options.baselineFile),
+    };
+  };
   const propertyOfCorpusEntry = (file: string): string => corpus.find((entry) => entry.file === file)?.content.property ?? 'unknown';
   let targetName = options.spec.allocator;
   writeReports(folder, build('running'));
