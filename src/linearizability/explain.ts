@@ -4,7 +4,7 @@
 import { PAGE } from '../targets/step.js';
 import { segmentName, type ParallelProgram } from '../parallel/program.js';
 import { encodeCall, encodeOutcome } from '../parallel/protocol.js';
-import { checkFrames, segmentCall, type CheckResult, type Operation, type PreparedHistory } from './checker.js';
+import { checkFrames, isGlobal, segmentCall, type CheckResult, type Operation, type PreparedHistory } from './checker.js';
 
 export interface CallRef {
   readonly segment: number;
@@ -63,7 +63,10 @@ function doubleHandout(prepared: PreparedHistory, frame: number): [Holder, Holde
   const model = prepared.epochs[0];
   const heldByPrefix = model !== undefined && model.initialized && frame < model.maxFrames && model.statusOf(frame) === 'handed-out';
   const holders: Holder[] = [...(heldByPrefix ? [{ name: 'the prefix' }] : []), ...handoutsOf(prepared, frame).map((op) => ({ name: segmentName(op.segment), op }))];
-  const frees = freesOf(prepared, frame);
+  // A re-boot by a thread frees every frame, as a free does — when there was a boot before it to
+  // hand the first one out (without one, every handout follows the thread's init).
+  const reboots = prepared.epochs[0]?.initialized === true ? prepared.threads.flat().filter((op) => op.call.op === 'init') : [];
+  const frees = [...freesOf(prepared, frame), ...reboots];
   const canFollow = (first: Holder, second: Holder): boolean =>
     second.op !== undefined &&
     frees.some((free) => (first.op === undefined || free.returnedNs >= first.op.invokedNs) && free.invokedNs <= (second.op as Operation).returnedNs && !(free.segment === second.op?.segment && free.index > second.op.index));
@@ -132,9 +135,18 @@ export function explainViolation(program: ParallelProgram, result: CheckResult, 
   }
   const panicked = prepared.threads.flat().find((op) => op.outcome.kind === 'panic');
   if (panicked !== undefined) return violation('race:panic', `${callText(program, panicked)} panicked: ${encodeOutcome(panicked.outcome).slice(6)}`, [panicked]);
-  // A frame whose own calls fail is the culprit: a linearizable history's projection on one frame is linearizable.
-  const frames = result.failedFrame !== undefined || prepared.epochs.length > 1 ? { failed: result.failedFrame !== undefined, failedFrame: result.failedFrame } : checkFrames(prepared, nodeBudget);
-  if (frames.failed && frames.failedFrame !== undefined) return explainFrame(program, prepared, frames.failedFrame);
+  // A frame whose own calls fail is the culprit: a linearizable history's projection on one frame
+  // is linearizable. A thread's init ties every frame together: then only a frame handed out twice
+  // with no free or init between can be named.
+  if (prepared.epochs.length > 1) {
+    const frames = new Set(prepared.threads.flat().flatMap((op) => (op.frame === undefined ? [] : [op.frame])));
+    for (const frame of frames) if (doubleHandout(prepared, frame) !== undefined) return explainFrame(program, prepared, frame);
+  } else {
+    // The frame-level calls alone (the global ones only ever fail for want of their partners).
+    const frameCalls = { ...prepared, threads: prepared.threads.map((ops) => ops.filter((op) => !isGlobal(op))) };
+    const frames = result.failedFrame !== undefined ? { failed: true, failedFrame: result.failedFrame } : checkFrames(frameCalls, nodeBudget);
+    if (frames.failed && frames.failedFrame !== undefined) return explainFrame(program, prepared, frames.failedFrame);
+  }
   const stats = explainStats(program, prepared);
   if (stats !== undefined) return stats;
   const global = prepared.threads.flat().filter((op) => op.call.op === 'memory_stats' || (op.call.op === 'allocate_frame' && op.outcome.kind === 'err'));

@@ -22,14 +22,17 @@ export interface ProgramShape {
 }
 
 /** A thread call before its frame reference is chosen: `pick` selects among the frames handed out so far. */
-type CallPlan = { readonly op: 'allocate_frame' | 'memory_stats' } | { readonly op: 'allocate_frame_at'; readonly pick: number } | { readonly op: 'deallocate_frame'; readonly pick: number };
+type CallPlan = { readonly op: 'allocate_frame' | 'memory_stats' | 'init' } | { readonly op: 'allocate_frame_at'; readonly pick: number } | { readonly op: 'deallocate_frame'; readonly pick: number };
 
 const callPlan = (memoryStats: boolean): fc.Arbitrary<CallPlan> =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.constant({ op: 'allocate_frame' as const }) },
-    { weight: 2, arbitrary: fc.nat(15).map((pick) => ({ op: 'allocate_frame_at' as const, pick })) },
-    { weight: 3, arbitrary: fc.nat(15).map((pick) => ({ op: 'deallocate_frame' as const, pick })) },
-    { weight: memoryStats ? 1 : 0, arbitrary: fc.constant({ op: 'memory_stats' as const }) },
+    { weight: 32, arbitrary: fc.constant({ op: 'allocate_frame' as const }) },
+    { weight: 16, arbitrary: fc.nat(15).map((pick) => ({ op: 'allocate_frame_at' as const, pick })) },
+    { weight: 24, arbitrary: fc.nat(15).map((pick) => ({ op: 'deallocate_frame' as const, pick })) },
+    { weight: memoryStats ? 8 : 0, arbitrary: fc.constant({ op: 'memory_stats' as const }) },
+    // A re-boot while the others call (in about one program in five): a statistics read across it
+    // has to be one moment's. Rare, because it ties every frame together for the checker.
+    { weight: memoryStats ? 1 : 0, arbitrary: fc.constant({ op: 'init' as const }) },
   );
 
 interface Layout {
@@ -37,6 +40,12 @@ interface Layout {
   readonly kernelBase: bigint;
   /** Frames of usable regions: the addresses allocate_frame_at may claim (also the reserved ones among them). */
   readonly usableFrames: number[];
+  /**
+   * The map a thread re-boots from: the same regions and one more usable region above them, so that
+   * the total changes while every frame usable before stays usable (no frame of the old map becomes
+   * reserved or unusable, where freeing it would trigger the seed's sequential defects).
+   */
+  readonly grownMap: Region[] | undefined;
 }
 
 /** One or two usable regions (with a reserved one between), the kernel image beyond the bitmap or over the top of the region. */
@@ -61,9 +70,11 @@ function layout(maxFrames: number): fc.Arbitrary<Layout> {
         usable.push([secondStart, clip(secondStart + gap.length)]);
       }
       const usableFrames = usable.flatMap(([from, to]) => Array.from({ length: to - from }, (_, i) => from + i));
+      const end = Math.max(...usable.map(([, to]) => to), start + length + (gap?.reserved ?? 0));
+      const grownMap = end + 3 <= maxFrames ? [...map, { base: BigInt(end + 1) * PAGE, length: 2n * PAGE, kind: 'Usable' as const }] : undefined;
       // The kernel's 16 MiB: beyond the bitmap, or from a frame near the end of the usable memory.
       const kernelFrame = kernelInside === undefined ? maxFrames : start + Math.max(1, length - (kernelInside % 4) - 1);
-      return { map, kernelBase: BigInt(kernelFrame) * PAGE, usableFrames };
+      return { map, kernelBase: BigInt(kernelFrame) * PAGE, usableFrames, grownMap };
     });
 }
 
@@ -78,7 +89,7 @@ export function parallelProgram(shape: ProgramShape): fc.Arbitrary<ParallelProgr
       prefix: fc.array(fc.oneof(fc.constant<'allocate_frame'>('allocate_frame'), fc.nat(1023)), { maxLength: 4 }),
       threads: fc.array(fc.array(callPlan(shape.memoryStats ?? true), { minLength: shape.minCalls ?? 1, maxLength: maxCalls }), { minLength: shape.threads, maxLength: shape.threads }),
     })
-    .map(({ layout: { map, kernelBase, usableFrames }, contested, prefix, threads }) => {
+    .map(({ layout: { map, kernelBase, usableFrames, grownMap }, contested, prefix, threads }) => {
       const address = (pick: number): bigint => BigInt(usableFrames[pick % usableFrames.length] as number) * PAGE;
       const addresses = contested.map(address);
       const prefixCalls: ParallelCall[] = [{ op: 'init', kernelBase, map }, ...prefix.map((call): ParallelCall => (call === 'allocate_frame' ? { op: call } : { op: 'allocate_frame_at', addr: address(call) }))];
@@ -88,6 +99,7 @@ export function parallelProgram(shape: ProgramShape): fc.Arbitrary<ParallelProgr
         return plans.map((plan, index): ParallelCall => {
           let call: ParallelCall;
           if (plan.op === 'allocate_frame_at') call = { op: plan.op, addr: addresses[plan.pick % addresses.length] as bigint };
+          else if (plan.op === 'init') call = grownMap === undefined ? { op: 'memory_stats' } : { op: 'init', kernelBase, map: grownMap };
           else if (plan.op === 'deallocate_frame') {
             const frames = [...prefixFrames, ...own];
             call = frames.length === 0 ? { op: 'allocate_frame' } : { op: plan.op, frame: frames[plan.pick % frames.length] as ParallelFrameArg };
