@@ -1,6 +1,7 @@
 // What broke, when a history has no linearisation: a finding named by the promise (a stable id
 // from the shape of the failure) and a sentence naming the calls involved. The checks go from the
 // most specific shape to the most general; the conflicting calls are the ones the reports mark.
+import type { FrameModel } from '../../models/index.js';
 import { PAGE } from '../targets/step.js';
 import { segmentName, type ParallelProgram } from '../parallel/program.js';
 import { encodeCall, encodeOutcome } from '../parallel/protocol.js';
@@ -91,37 +92,42 @@ function explainFrame(program: ParallelProgram, prepared: PreparedHistory, frame
 }
 
 /**
- * A memory_stats free figure no moment between its invocation and return can have had: below the
- * prefix's figure minus every handout that may have come first, or above it plus every free that
- * may have come first minus the handouts that surely did.
+ * A memory_stats pair no moment during the call can have had. Each boot the call may have seen —
+ * the prefix's, unless a thread's init surely came first, and every thread init that may have —
+ * allows its usable memory as the total, and a free figure from its own less every handout that
+ * may have come first, to its own plus every free that may have (less, for the prefix's boot, the
+ * handouts that surely came first).
  */
 function explainStats(program: ParallelProgram, prepared: PreparedHistory): RaceViolation | undefined {
-  const model = prepared.epochs[0];
-  if (model === undefined || prepared.epochs.length > 1) return undefined;
   const ops = prepared.threads.flat();
+  const page = Number(PAGE);
   const changes = ops.filter((op) => op.outcome.kind === 'ok' && op.frame !== undefined && op.call.op !== 'memory_stats');
+  const inits = ops.filter((op) => op.call.op === 'init');
   for (const stats of ops.filter((op) => op.call.op === 'memory_stats')) {
     const value = stats.outcome.kind === 'ok' && Array.isArray(stats.outcome.value) ? stats.outcome.value : undefined;
     if (value === undefined) continue;
-    let low = model.freeCount();
-    let high = model.freeCount();
-    for (const op of changes) {
-      const surelyBefore = op.returnedNs < stats.invokedNs || (op.segment === stats.segment && op.index < stats.index);
-      const maybeBefore = op.invokedNs <= stats.returnedNs && !(op.segment === stats.segment && op.index > stats.index);
-      if (!maybeBefore) continue;
-      // A free gives back at most one frame (none for a double free); a handout always takes one.
-      if (op.call.op === 'deallocate_frame') high += 1;
-      else {
-        low -= 1;
-        if (surelyBefore) high -= 1;
+    const surelyBefore = (op: Operation): boolean => op.returnedNs < stats.invokedNs || (op.segment === stats.segment && op.index < stats.index);
+    const maybeBefore = (op: Operation): boolean => op.invokedNs <= stats.returnedNs && !(op.segment === stats.segment && op.index > stats.index);
+    const boots = [
+      ...(inits.some(surelyBefore) ? [] : [{ epoch: 0, fromPrefix: true }]),
+      ...inits.filter(maybeBefore).map((op) => ({ epoch: (op.call as { epoch: number }).epoch, fromPrefix: false })),
+    ];
+    const ranges = boots.map(({ epoch, fromPrefix }) => {
+      const model = prepared.epochs[epoch] as FrameModel;
+      let [low, high] = [model.freeCount(), model.freeCount()];
+      for (const op of changes.filter(maybeBefore)) {
+        // A free gives back at most one frame (none for a double free); a handout always takes one.
+        if (op.call.op === 'deallocate_frame') high += 1;
+        else {
+          low -= 1;
+          if (fromPrefix && surelyBefore(op)) high -= 1;
+        }
       }
-    }
-    const page = Number(PAGE);
-    const total = model.totalCount() * page;
-    if (value[1] !== total || value[0] % page !== 0 || value[0] < Math.max(0, low) * page || value[0] > high * page) {
-      const figure = value[1] !== total ? `total ${value[1]} bytes where the usable memory is ${total}` : `free ${value[0]} bytes where every moment of the call had between ${Math.max(0, low) * page} and ${high * page}`;
-      return violation('race:memory-stats-no-moment', `memory_stats() in ${segmentName(stats.segment)} (call ${stats.index}) returned ${figure}`, [stats]);
-    }
+      return { total: model.totalCount() * page, low: Math.max(0, low) * page, high: high * page };
+    });
+    if (ranges.some((range) => value[1] === range.total && value[0] % page === 0 && value[0] >= range.low && value[0] <= range.high)) continue;
+    const figures = ranges.map((range) => (value[1] !== range.total ? `a total of ${range.total}` : `a free figure between ${range.low} and ${range.high}`)).join(', or ');
+    return violation('race:memory-stats-no-moment', `memory_stats() in ${segmentName(stats.segment)} (call ${stats.index}) returned (${value[0]}, ${value[1]}) bytes where every moment of the call had ${figures}`, [stats]);
   }
   return undefined;
 }
