@@ -26,6 +26,8 @@ import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFla
 import { createProgress } from './progress.js';
 import { resolveAllocator } from './allocator-flag.js';
 import { campaignObservers } from '../observations/campaign-observers.js';
+import { runParallelCommand } from './parallel-command.js';
+import { MAX_THREADS, MIN_THREADS } from '../parallel/program.js';
 
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const REAL_MAPS_DIR = join(PROJECT_ROOT, 'data', 'memory-maps');
@@ -51,6 +53,7 @@ export const RUN_FLAGS = {
   'no-corpus-write': { type: 'boolean' },
   corpus: { type: 'string' },
   baseline: { type: 'string' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -62,6 +65,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
                         are filled in per scope
   --against NAME        differential mode: judge the allocator by a second one (port, corrected, seed or
                         cmd:<command>) instead of the model; the first step where they differ is the finding
+  --threads N           parallel campaign (docs/parallel.md): programs of N threads (2-8) on a native driver
+                        speaking protocol version 2, each history checked for linearizability
   --policy LIST         the promises to check, models/SPEC.md: allocation=loose|strict,
                         invalidFrame=outside-usable-memory|beyond-capacity, doubleFree=ok|invalid-frame
   --profile P           debug (overflow panics, default) or release (overflow wraps)
@@ -114,6 +119,8 @@ export interface RunOptions {
   readonly writeCorpus: boolean;
   /** Write observation lines for Tyche (--observe). */
   readonly observe?: boolean;
+  /** Parallel mode: thread programs per parallel program (src/cli/parallel-command.ts). */
+  readonly threads?: number;
 }
 
 export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv, isTTY: boolean): RunOptions | 'help' {
@@ -144,7 +151,13 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     ci: values.ci === true || (values['no-ci'] !== true && (env.CI === 'true' || !isTTY)),
     writeCorpus: values['no-corpus-write'] !== true,
     ...(values.observe === true && { observe: true }),
+    ...(values.threads !== undefined && { threads: threadsFlag(values.threads, values.against) }),
   };
+}
+
+function threadsFlag(value: string, against: string | undefined): number {
+  if (against !== undefined) throw usageError('--threads and --against: a parallel campaign judges by the model, not by a second allocator');
+  return integerFlag('threads', value, 2, MIN_THREADS, MAX_THREADS);
 }
 
 function resolveAgainst(name: string): string {
@@ -238,6 +251,7 @@ function replaysFirst(options: RunOptions, baseline: Baseline, accepted: readonl
 }
 
 export function runCampaignCommand(options: RunOptions, out: (text: string) => void): number {
+  if (options.threads !== undefined) return runParallelCommand(options, options.threads, out);
   const started = Date.now();
   const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
   const native = options.spec.allocator === 'seed' || options.spec.allocator.startsWith('cmd:');

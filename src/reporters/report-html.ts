@@ -2,12 +2,13 @@
 // glance — the verdict, one row per finding by severity, the distributions of what the runs did —
 // and then each finding in detail: its steps, the counters over them, and the frame map where it
 // acted. The page is a list of section functions (REPORT_SECTIONS): adding a section is one line.
-import { findingRows, propertyResult, type CampaignReport, type ReportFinding, type ReportScope } from './campaign-report.js';
+import { findingRows, propertyResult, type AnyReportFinding, type CampaignReport, type ReportFinding, type ReportScope } from './campaign-report.js';
 import { renderMemoryMapsHtml } from './memory-maps-html.js';
 import { histogram, outcomeLegend, stackedBars } from './charts.js';
 import { renderCounters, renderFrameMap } from './frame-map-svg.js';
 import { peakBucket, statisticsRows } from '../statistics/statistics-text.js';
 import { warningText } from '../statistics/weak-campaign.js';
+import { isParallelFinding, renderParallelFinding } from './history-timeline.js';
 
 export { firstDisagreement, renderFrameMap, STATUS_COLOURS } from './frame-map-svg.js';
 
@@ -18,7 +19,7 @@ export const escape = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** Where each finding's detail section is (findings in report order). */
-const anchor = (report: CampaignReport, finding: ReportFinding): string => `finding-${report.findings.indexOf(finding)}`;
+const anchor = (report: CampaignReport, finding: AnyReportFinding): string => `finding-${report.findings.indexOf(finding)}`;
 
 const verdictSection: ReportSection = (report) => {
   const passed = report.verdict.exitCode === 0;
@@ -32,8 +33,8 @@ ${reasons}${warnings}</header>`;
 /** One row per finding (by signature), new before accepted, the most severe first: where it appeared, how short, how to replay it. */
 const findingsOverviewSection: ReportSection = (report) => {
   const rows = findingRows(report.findings).map((row) => {
-    const of = report.findings.filter((finding) => finding.signature === row.signature);
-    return `<tr class="${row.baselined ? 'accepted' : 'new'}"><td><a href="#${anchor(report, of[0] as ReportFinding)}">${escape(row.id)}</a><br><small>${escape(row.title)}</small></td><td>${escape(row.severity)}</td><td>${of.map((finding) => `<a href="#${anchor(report, finding)}">${escape(finding.scope)}</a>`).join(', ')}</td><td>${row.baselined ? 'accepted' : 'NEW'}</td><td>${row.steps}${row.shrinkCutShort ? ' (cut short)' : ''}</td><td><code>npx framecheck replay ${escape(row.counterexample)}</code></td></tr>`;
+    const of = report.findings.filter((finding) => finding.id === row.id && finding.signature === row.signature);
+    return `<tr class="${row.baselined ? 'accepted' : 'new'}"><td><a href="#${anchor(report, of[0] as AnyReportFinding)}">${escape(row.id)}</a><br><small>${escape(row.title)}</small></td><td>${escape(row.severity)}</td><td>${of.map((finding) => `<a href="#${anchor(report, finding)}">${escape(finding.scope)}</a>`).join(', ')}</td><td>${row.baselined ? 'accepted' : 'NEW'}</td><td>${row.steps}${row.shrinkCutShort ? ' (cut short)' : ''}</td><td><code>npx framecheck replay ${escape(row.counterexample)}</code></td></tr>`;
   });
   return `<section id="overview"><h2>Findings (${report.findings.length})</h2>
 ${rows.length === 0 ? '<p>None.</p>' : `<table class="overview"><thead><tr><th>finding</th><th>severity</th><th>scopes</th><th>status</th><th>steps</th><th>replay</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}</section>`;
@@ -94,7 +95,7 @@ ${renderFrameMap(content.frameMap, content.memoryMap)}
 }
 
 const findingDetailsSection: ReportSection = (report) =>
-  report.findings.length === 0 ? '' : `<section id="finding-details"><h2>Each finding</h2>${report.findings.map(renderFinding).join('\n')}</section>`;
+  report.findings.length === 0 ? '' : `<section id="finding-details"><h2>Each finding</h2>${report.findings.map((finding, i) => (isParallelFinding(finding) ? renderParallelFinding(finding, i) : renderFinding(finding as ReportFinding, i))).join('\n')}</section>`;
 
 const memoryMapsSection: ReportSection = (report) => renderMemoryMapsHtml(report.memoryMaps);
 

@@ -186,3 +186,16 @@ export function mergeStatistics(a: ScopeStatistics, b: ScopeStatistics): ScopeSt
     shrinkAttemptsByFinding: addRecords(a.shrinkAttemptsByFinding, b.shrinkAttemptsByFinding),
   };
 }
+
+/** A scope whose runs are not sequences of steps (a parallel campaign's): its run count, nothing else to distribute. */
+export const emptyScopeStatistics = (generatedRuns: number): ScopeStatistics => ({
+  generatedRuns,
+  shrinkAttempts: 0,
+  calls: [],
+  sequenceLengths: [],
+  peakMemoryUsed: [],
+  runsWithoutAllocation: 0,
+  notSent: [],
+  time: { generationMs: 0, executionMs: 0, checkingMs: 0, shrinkingMs: 0 },
+  shrinkAttemptsByFinding: {},
+});
