@@ -3,7 +3,7 @@
 // interrupted campaign leaves a report of everything found so far.
 import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { describeProperty, INVARIANTS, type InvariantId, type PropertyId } from '../../properties/invariants.js';
-import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
+import { MIN_RUNS_TO_JUDGE, type CoverageCheck, type ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
 import type { MemoryMapReport } from '../maps/machine-report.js';
 import { LINEARIZABLE_DESCRIPTION, LINEARIZABLE_PROPERTY, type ParallelCounterexampleFile } from '../files/parallel-counterexample.js';
@@ -226,7 +226,7 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
   const regressionsFailing = report.regressions.filter((replay) => replay.reproduces && !replay.baselined);
   for (const replay of regressionsFailing) reasons.push(`regression ${replay.file} still fails: ${replay.findingId}`);
   for (const scope of report.scopes) {
-    if (scope.coverage.length === 0) reasons.push(`${scope.name} scope: ${scope.runs} of ${scope.plannedRuns} runs made, too few to judge (the time limit ran out)`);
+    if (scope.interrupted && scope.runs < Math.min(MIN_RUNS_TO_JUDGE, scope.plannedRuns)) reasons.push(`${scope.name} scope: ${scope.runs} of ${scope.plannedRuns} runs made, too few to judge (the time limit ran out)`);
     for (const check of scope.coverage) {
       if (!check.met) reasons.push(`coverage: ${check.label} reached in ${(check.share * 100).toFixed(1)}% of ${scope.name}-scope runs, ${(check.required * 100).toFixed(0)}% required`);
     }
