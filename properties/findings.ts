@@ -137,10 +137,10 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     ],
     title: 'reserving a size within a page of 2^64 panics (debug) or reserves nothing (release)',
     severity: 'high',
-    rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, which overflows for sizes above 2^64 - PAGE_SIZE.',
+    rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, evaluated left to right, which overflows for sizes of 2^64 - PAGE_SIZE and above.',
     seedLines: ['let num_frames = (kernel_size + PAGE_SIZE - 1) / PAGE_SIZE;'],
     fix: 'Round up without overflow: kernel_size / PAGE_SIZE + (kernel_size % PAGE_SIZE != 0) as usize, or saturate the end address.',
-    triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
+    triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE),
   },  {
     id: 'reserve-and-init-loop-over-every-frame-requested',
     divergences: [
@@ -153,7 +153,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     seedLines: ['for i in 0..num_frames {', 'if frame_num < MAX_FRAMES && !self.is_allocated(frame_num) {', 'for frame_num in first_frame..last_frame {'],
     fix: 'Clip the loop bounds to MAX_FRAMES before looping: for frame_num in start_frame..min(start_frame + num_frames, MAX_FRAMES).',
     triggeredBy: (step) =>
-      reservations(step).some(([, size]) => size <= U64_MAX - PAGE + 1n && (size + PAGE - 1n) / PAGE > STALLING_FRAMES) ||
+      reservations(step).some(([, size]) => size <= U64_MAX - PAGE && (size + PAGE - 1n) / PAGE > STALLING_FRAMES) ||
       usableRegions(step).some((region) => {
         const end = region.base + region.length;
         if (end > U64_MAX) return false;
@@ -208,7 +208,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     fix: 'Reserve from align_down(start) to align_up(start + size) instead of counting frames from the size alone.',
     triggeredBy: (step) =>
       reservations(step).some(([start, size]) => {
-        if (start >= PHYS_ADDR_LIMIT || size > U64_MAX - PAGE + 1n) return false;
+        if (start >= PHYS_ADDR_LIMIT || size > U64_MAX - PAGE) return false;
         const spanned = (start % PAGE + size + PAGE - 1n) / PAGE;
         return spanned > (size + PAGE - 1n) / PAGE;
       }),
