@@ -92,6 +92,11 @@ describe.concurrent('help, version and list', () => {
       expect(out).toContain(`  ${finding.id} [${finding.severity}]\n    ${finding.title}\n    cause: ${finding.rootCause}\n    fix:   ${finding.fix}\n`);
     }
     expect((out.match(/^ {2}\S+ \[(critical|high|medium|low)\]$/gm) ?? []).length).toBe(KNOWN_FINDINGS.length);
+    // The findings of a policy other than the default say which one.
+    const policyFindings = KNOWN_FINDINGS.filter((finding) => finding.policy !== undefined);
+    expect(policyFindings.map((finding) => finding.policy).sort()).toEqual(['doubleFree=invalid-frame', 'reinit=keep-handed-out', 'reservation=outlives-owner', 'reserveBeforeInit=survives-init']);
+    for (const finding of policyFindings) expect(out).toContain(`    fix:   ${finding.fix}\n    only under --policy ${finding.policy} (models/SPEC.md)\n`);
+    expect((out.match(/only under --policy/g) ?? []).length).toBe(policyFindings.length);
   });
 
   it('list properties and list scenarios show only their section', async () => {
