@@ -1,14 +1,17 @@
 // report.html in a real browser: Debian's Chromium, headless, loads the page the campaign wrote
 // and must show every finding with its step table and frame map, the coverage chart, and log no
-// error. Skipped (with the reason) only where Chromium is not installed; .ci/run installs it.
+// error. Skipped (with the reason) only where Chromium is not installed, and failing instead in CI
+// mode, where .ci/run installs it (test/helpers/tools.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCampaignCommand, type RunOptions } from '../../src/cli/run-command.js';
+import { findCommand, skipWithoutTool } from '../helpers/tools.js';
 
-const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((name) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0);
+const chromium = findCommand(['chromium', 'chromium-browser', 'google-chrome']);
+const skipped = skipWithoutTool('Chromium', chromium === undefined ? 'none of chromium, chromium-browser, google-chrome is on PATH' : undefined);
 const dir = mkdtempSync(join(tmpdir(), 'framecheck-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,7 +45,7 @@ function load(page: string): { dom: string; log: string } {
   return { dom: result.stdout, log: result.stderr };
 }
 
-describe.skipIf(chromium === undefined)(`report.html in headless ${chromium ?? 'Chromium (not installed: skipped)'}`, () => {
+describe.skipIf(skipped !== undefined)(`report.html in headless ${chromium ?? `Chromium (skipped: ${skipped ?? ''})`}`, () => {
   const portPage = campaign('port', 'port');
   const results = JSON.parse(readFileSync(join(dir, 'port', 'latest', 'results.json'), 'utf8')) as { findings: { id: string; scope: string }[] };
 
