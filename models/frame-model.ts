@@ -168,7 +168,8 @@ export class FrameModel {
 
   /** Two models with the same key promise the same for every future step (bounded-exhaustive dedup). */
   stateKey(): string {
-    if (!this.isInitialized) return `uninitialized${this.reservationsBeforeInit.map(([start, size]) => ` ${start}+${size}`).join('')}`;
+    // Before init only the reservations an init would apply matter (`start,size` pairs).
+    if (!this.isInitialized) return `uninitialized ${this.reservationsBeforeInit.join(' ')}`;
     return `${this.usable}|${this.free}|${this.handedOut}|${this.freedSinceHandedOut}|${this.reservedOnceFreed}@${this.nextFreeHint}`;
   }
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { POLICY_CHOICES } from '../../models/index.js';
 import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { INVARIANTS } from '../../properties/invariants.js';
 import { LABELS } from '../../properties/labels.js';
@@ -47,6 +48,11 @@ describe.concurrent('help, version and list', () => {
     expect(out).toContain('--shard i/n');
     expect(out).toContain('Exit codes: 0 every property holds');
     expect(out).not.toContain('framecheck merge DIR...');
+  });
+
+  it('run --help names every policy with its choices, the default first', async () => {
+    const out = (await framecheck(['run', '--help'])).stdout.replace(/\n {24}/g, ' ');
+    for (const [name, choices] of Object.entries(POLICY_CHOICES)) expect(out).toContain(`${name}=${choices.join('|')}`);
   });
 
   it('--help after run flags is still help, and runs nothing', async () => {
