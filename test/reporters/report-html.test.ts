@@ -48,15 +48,18 @@ function load(page: string): { dom: string; log: string } {
 describe.skipIf(skipped !== undefined)(`report.html in headless ${chromium ?? `Chromium (skipped: ${skipped ?? ''})`}`, () => {
   const portPage = campaign('port', 'port');
   const results = JSON.parse(readFileSync(join(dir, 'port', 'latest', 'results.json'), 'utf8')) as { findings: { id: string; scope: string }[] };
+  // One browser load of the port's page serves every test that reads it (a Chromium start is seconds of CPU).
+  let portLoad: ReturnType<typeof load> | undefined;
+  const loadPortPage = (): ReturnType<typeof load> => (portLoad ??= load(portPage));
 
   it('loads without an error in the browser console', () => {
-    const { log } = load(portPage);
+    const { log } = loadPortPage();
     const consoleErrors = log.split('\n').filter((line) => /CONSOLE|Uncaught|Failed to load resource/.test(line));
     expect(consoleErrors).toEqual([]);
   });
 
   it('shows every finding with its step table, the diverging step marked, and a frame map', () => {
-    const { dom } = load(portPage);
+    const { dom } = loadPortPage();
     expect(results.findings.length).toBeGreaterThanOrEqual(8);
     const sections = dom.split('<section class="finding"').slice(1);
     expect(sections).toHaveLength(results.findings.length);
@@ -70,14 +73,14 @@ describe.skipIf(skipped !== undefined)(`report.html in headless ${chromium ?? `C
   });
 
   it('draws the frame where allocator and model disagree', () => {
-    const { dom } = load(portPage);
+    const { dom } = loadPortPage();
     const section = dom.split('<section class="finding"').find((candidate) => candidate.includes('reserve-misses-last-frame-of-unaligned-range <small>'));
     expect(section).toContain('class="differs');
     expect(section).toMatch(/model reserved, bitmap free/);
   });
 
   it('charts the scenario coverage', () => {
-    const { dom } = load(portPage);
+    const { dom } = loadPortPage();
     expect(dom).toContain('<table class="coverage">');
     expect(dom.match(/aria-label="[a-z-]+ \d+\.\d%"/g)?.length).toBeGreaterThanOrEqual(10);
   });
