@@ -20,5 +20,5 @@ export default {
   timeoutMS: 5_000,
   reporters: ['clear-text', 'json'],
   jsonReporter: { fileName: 'reports/mutation/sample.json' },
-  thresholds: { high: 90, low: 80, break: 80 },
+  thresholds: { high: 95, low: 90, break: 90 },
 };
