@@ -92,15 +92,6 @@ function holdsFrameIn(frames: FrameSet, [first, last]: [bigint, bigint]): boolea
   return found !== undefined && found < last;
 }
 
-/** Frames [first, last) a reservation touches (J13), clipped to capacity. */
-function reservedFrames(start: bigint, size: bigint, maxFrames: number): [bigint, bigint] {
-  const end = start + size > U64_MAX ? U64_MAX + 1n : start + size;
-  const cap = BigInt(maxFrames);
-  const first = start / PAGE;
-  const last = (end + PAGE - 1n) / PAGE;
-  return [first < cap ? first : cap, last < cap ? last : cap];
-}
-
 const isInit = (step: ConcreteStep): boolean => step.op === 'init' || step.op === 'boot_init';
 const DEALLOCATE_OPS: readonly ConcreteStep['op'][] = ['deallocate', 'deallocate_frame'];
 
@@ -145,7 +136,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     triggeredBy: (step, model) =>
       isInit(step) &&
       !model.initialized &&
-      usableRegions(step).some((region) => model.reservationsMadeBeforeInit().some(([start, size]) => overlap(completeFrames(region, model.maxFrames), reservedFrames(start, size, model.maxFrames)))),
+      usableRegions(step).some((region) => model.reservationsMadeBeforeInit().some(([start, size]) => overlap(completeFrames(region, model.maxFrames), touchedFrames({ base: start, length: size, kind: 'Reserved' }, model.maxFrames)))),
   }),
   policyFinding('doubleFree', 'invalid-frame', {
     id: 'deallocate-ignores-double-free',
