@@ -22,6 +22,11 @@ export interface KnownFinding {
   readonly fix: string;
   /** Does this step, sent to an allocator in the model's state, expose the defect? */
   triggeredBy(step: ConcreteStep, model: FrameModel): boolean;
+  /**
+   * How the defect shows, as `<property>: <shape>` (src/findings/identity.ts): a failure at a step
+   * that triggers this finding is this finding only when it diverges in one of these ways.
+   */
+  readonly divergences: readonly string[];
   /** Shows only as a target that stops answering (a hang): names only such failures. */
   readonly onlyAsHang?: boolean;
   /**
@@ -29,8 +34,6 @@ export interface KnownFinding {
    * judgement call accepts, for a kernel team that reads the seed the other way (`--policy`).
    */
   readonly policy?: string;
-  /** The behavioural signatures the finding produces: `<property>/<op>/<shape>`. */
-  readonly signatures?: readonly string[];
 }
 
 const KERNEL_RESERVATION = 16n << 20n;
@@ -107,13 +110,12 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     rootCause: 'init marks every frame used and then frees every usable region, whatever was handed out before, so the frames their owners still hold are free again.',
     seedLines: ['*word = !0u64;', 'self.mark_free(frame_num);', 'self.free_frames += 1;'],
     fix: 'Refuse a second init, or keep a handed-out bitmap and leave those frames used when init frees the usable regions.',
-    signatures: [
-      'counters-match-model/init/free above model',
-      'counters-match-model/boot_init/free above model',
-      'frame-state-matches-model/deallocate/marks used, is free',
-      'frame-state-matches-model/deallocate_frame/marks used, is free',
-      'no-frame-handed-out-twice/allocate/handed-out',
-      'no-frame-handed-out-twice/allocate_frame/handed-out',
+    divergences: [
+      // At the re-init, which frees the kept frames ...
+      'counters-match-model: free_count above, total_count equal',
+      // ... or later, when boot_init's own reservations hid them from the counters.
+      'frame-state-matches-model: bit used, frame free',
+      'no-frame-handed-out-twice: handed out a handed-out frame',
     ],
     // At the re-init, if it keeps a handed-out frame usable; later, at any step on a frame it kept
     // (its boot reservations can hide the forgotten frame from the counters until it is freed).
@@ -132,7 +134,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     rootCause: 'reserve_kernel before init marks frames in the zeroed bitmap, and init then marks every frame used and frees the usable regions, reservations included, without a word.',
     seedLines: ['for word in self.bitmap.iter_mut() {', '*word = !0u64;', 'self.mark_free(frame_num);'],
     fix: 'Keep reservations made before init and re-apply them once init has freed the usable regions (or refuse them before init).',
-    signatures: ['counters-match-model/init/free above model', 'counters-match-model/boot_init/free above model'],
+    divergences: ['counters-match-model: free_count above, total_count equal'],
     triggeredBy: (step, model) =>
       isInit(step) &&
       !model.initialized &&
@@ -145,7 +147,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     rootCause: 'deallocate returns Ok(()) when the frame\'s bit is already clear, so a second free of the same frame looks like the first.',
     seedLines: ['if !self.is_allocated(frame_num) {', '// Double-free is a bug, but we\'ll just ignore it', 'return Ok(());'],
     fix: 'Return Err(FrameAllocatorError::InvalidFrame) when the frame is already free.',
-    signatures: ['result-matches-model/deallocate/returned ok, promised err InvalidFrame', 'result-matches-model/deallocate_frame/returned ok, promised err InvalidFrame'],
+    divergences: ['result-matches-model: returned Ok(()), promised Err(InvalidFrame)'],
     // The model promises InvalidFrame for a free frame only after a free of it (a true double free).
     triggeredBy: (step, model) => {
       if (!frameIs(step, model, DEALLOCATE_OPS, ['free'])) return false;
@@ -160,12 +162,16 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     rootCause: 'reserve_kernel skips frames that are already allocated, and the bitmap cannot tell later that one of them was reserved, so deallocate frees it into the pool.',
     seedLines: ['if frame_num < MAX_FRAMES && !self.is_allocated(frame_num) {', 'self.mark_free(frame_num);', 'self.free_frames += 1;'],
     fix: 'Record reservations apart from handed-out frames (a reserved bitmap) and leave a reserved frame used when its owner frees it.',
-    signatures: ['frame-state-matches-model/deallocate/marks free, is reserved', 'frame-state-matches-model/deallocate_frame/marks free, is reserved'],
+    divergences: ['frame-state-matches-model: bit free, frame reserved'],
     triggeredBy: (step, model) => frameIs(step, model, DEALLOCATE_OPS, ['handed-out']) && model.framesReservedOnceFreed().has(Number(frameOf(step))),
   }),
 
   {
     id: 'init-double-counts-overlapping-usable-regions',
+    divergences: [
+      'counters-match-model: free_count above, total_count above',
+      'counters-match-model: free_count below, total_count above',
+    ],
     title: 'init counts a frame once per usable region that contains it',
     severity: 'medium',
     rootCause: 'init adds to total_frames and free_frames for every frame of every usable region, whether or not an earlier region already freed it.',
@@ -178,6 +184,11 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'init-frees-frames-of-reserved-regions',
+    divergences: [
+      'counters-match-model: free_count above, total_count above',
+      'counters-match-model: free_count below, total_count above',
+      'counters-match-model: free_count equal, total_count above',
+    ],
     title: 'a usable entry frees frames that a reserved entry of the same map covers',
     severity: 'critical',
     rootCause: 'init frees every usable region and never re-marks the non-usable ones, so where entries overlap the usable one wins and firmware or MMIO frames are handed out.',
@@ -191,6 +202,13 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'init-region-end-overflows',
+    divergences: [
+      'never-panics: panic: attempt to add with overflow (FrameAllocator::init: region.base + region.length)',
+      'counters-match-model: free_count below, total_count below',
+      'counters-match-model: free_count above, total_count above',
+      'counters-match-model: free_count below, total_count equal',
+      'counters-match-model: free_count equal, total_count above',
+    ],
     title: 'a usable region ending past 2^64 panics (debug) or is dropped (release)',
     severity: 'high',
     rootCause: 'init computes region.base + region.length in u64 without checking, which panics in a debug build and wraps to a tiny end address in a release build.',
@@ -199,6 +217,10 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     triggeredBy: (step) => usableRegions(step).some((region) => region.base + region.length > U64_MAX),
   },  {
     id: 'reserve-size-rounding-overflows',
+    divergences: [
+      'never-panics: panic: attempt to add with overflow (FrameAllocator::reserve_kernel: kernel_size + PAGE_SIZE - 1)',
+      'counters-match-model: free_count above, total_count equal',
+    ],
     title: 'reserving a size within a page of 2^64 panics (debug) or reserves nothing (release)',
     severity: 'high',
     rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, which overflows for sizes above 2^64 - PAGE_SIZE.',
@@ -207,6 +229,9 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
   },  {
     id: 'reserve-and-init-loop-over-every-frame-requested',
+    divergences: [
+      'target-responds: fault: timeout',
+    ],
     onlyAsHang: true,
     title: 'a huge reservation or usable region makes init or reserve_kernel loop for hours',
     severity: 'high',
@@ -224,6 +249,14 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'phys-addr-masking-aliases-high-addresses',
+    divergences: [
+      'counters-match-model: free_count above, total_count above',
+      'counters-match-model: free_count below, total_count above',
+      'counters-match-model: free_count below, total_count equal',
+      'counters-match-model: free_count equal, total_count above',
+      'result-matches-model: returned Err(FrameInUse), promised Err(InvalidFrame)',
+      'result-matches-model: returned Ok(Frame), promised Err(InvalidFrame)',
+    ],
     title: 'addresses above 52 bits are masked onto low frames',
     severity: 'critical',
     rootCause: 'PhysAddr::new silently drops address bits above 52, so a region, reservation or requested address beyond physical memory lands on a low frame (or loses its end).',
@@ -237,6 +270,11 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
 
   {
     id: 'deallocate-frees-frames-not-handed-out',
+    divergences: [
+      'result-matches-model: returned Ok(()), promised Err(InvalidFrame)',
+      'frame-state-matches-model: bit free, frame never-usable',
+      'frame-state-matches-model: bit free, frame reserved',
+    ],
     title: 'deallocate frees reserved and never-usable frames into the free pool',
     severity: 'critical',
     rootCause: 'deallocate frees any frame whose bit is set, and the bitmap cannot tell a handed-out frame from a reserved or never-usable one.',
@@ -246,6 +284,9 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'reserve-misses-last-frame-of-unaligned-range',
+    divergences: [
+      'counters-match-model: free_count above, total_count equal',
+    ],
     title: 'reserving from an unaligned start leaves the last frame of the range free',
     severity: 'high',
     rootCause: 'reserve_kernel reserves ceil(size / PAGE_SIZE) frames from the frame containing start, which is one frame short whenever the range starts inside a frame and crosses one more boundary.',
@@ -261,6 +302,9 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
 
   {
     id: 'allocate-specific-reports-frame-in-use-outside-usable-memory',
+    divergences: [
+      'result-matches-model: returned Err(FrameInUse), promised Err(InvalidFrame)',
+    ],
     title: 'allocate_specific answers FrameInUse for a frame outside usable memory',
     severity: 'low',
     rootCause: 'allocate_specific only range-checks against MAX_FRAMES, and a never-usable frame below it looks like any used bit, so the caller is told FrameInUse where the error docs promise InvalidFrame.',

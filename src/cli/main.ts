@@ -3,9 +3,11 @@
 // (FRAMECHECK_DEBUG=1 shows the stack).
 import { InputError } from '../files/input-error.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
+import { BASELINE_HELP, baselineCommand } from './baseline-command.js';
 import { exhaustiveCommand } from './exhaustive-command.js';
 import { exportCommand, EXPORT_HELP } from './export-command.js';
 import { listCommand } from './list-command.js';
+import { mapCommand, MAP_HELP } from './map-command.js';
 import { mergeCommand, MERGE_HELP } from './merge-command.js';
 import { replayCommand } from './replay-command.js';
 import { parseRunOptions, RUN_HELP, runCampaignCommand } from './run-command.js';
@@ -20,13 +22,19 @@ usage: framecheck [run] [flags]          run a campaign (the default)
        framecheck list [what]            list properties, known findings, scenarios
        framecheck merge DIR... --out DIR merge the report folders of a sharded campaign
        framecheck exhaustive [flags]     check every short sequence over a fixed alphabet (tiny scope)
+       framecheck map FILE               what a machine's memory map means, which findings it triggers
+       framecheck baseline ACTION        the accepted findings: show, accept FILE|DIR..., prune
        framecheck <command> --help
 
 ${RUN_HELP}
 
 ${EXPORT_HELP}
 
-${MERGE_HELP}`;
+${MERGE_HELP}
+
+${MAP_HELP}
+
+${BASELINE_HELP}`;
 
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, isTTY = process.stderr.isTTY === true): number {
   const out = (text: string): void => void process.stdout.write(text);
@@ -51,6 +59,10 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
         return mergeCommand(rest, out);
       case 'exhaustive':
         return exhaustiveCommand(rest, out);
+      case 'map':
+        return mapCommand(rest, out);
+      case 'baseline':
+        return baselineCommand(rest, out);
       default: {
         const options = parseRunOptions(first === 'run' ? rest : argv, env, isTTY);
         if (options === 'help') {

@@ -3,10 +3,9 @@
 // counterexample of each finding and scope kept), the verdict judged again on the whole.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonFile } from '../files/counterexample-file.js';
 import { inputError } from '../files/input-error.js';
-import { writeReports } from '../files/report-folder.js';
-import { judge, reportProperties, RESULTS_FORMAT, RESULTS_VERSION, type CampaignReport, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { readReportResults, writeReports } from '../files/report-folder.js';
+import { judge, reportProperties, type CampaignReport, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { parseFlags, usageError } from './flags.js';
 
 export const MERGE_HELP = `framecheck merge DIR... --out DIR [--ci]
@@ -14,11 +13,9 @@ export const MERGE_HELP = `framecheck merge DIR... --out DIR [--ci]
 Merges the report folders of a sharded campaign (framecheck --shard i/n) into one folder.`;
 
 function readResults(folder: string): CampaignReport {
-  const file = join(folder, 'results.json');
-  const json = readJsonFile(file) as Partial<CampaignReport>;
-  if (json.format !== RESULTS_FORMAT || json.version !== RESULTS_VERSION) throw inputError(file, `not framecheck results version ${RESULTS_VERSION}`);
-  if (json.status !== 'complete') throw inputError(file, 'this shard did not finish (status "running"): rerun it before merging');
-  return json as CampaignReport;
+  const report = readReportResults(folder);
+  if (report.status !== 'complete') throw inputError(join(folder, 'results.json'), 'this shard did not finish (status "running"): rerun it before merging');
+  return report;
 }
 
 function mergeScopes(a: ReportScope, b: ReportScope): ReportScope {

@@ -34,7 +34,7 @@ export function campaign(allocator: string, profile: BuildProfile, scope: Scope,
 
 export function expectCorrectedPasses(profile: BuildProfile, scope: Scope): void {
   const result = campaign('corrected', profile, scope, CORRECTED_RUNS[scope.name], STRICT);
-  expect(result.findings.map((finding) => `${finding.findingId}: ${finding.violation.message}`)).toEqual([]);
+  expect(result.findings.map((finding) => `${finding.identity.id}: ${finding.violation.message}`)).toEqual([]);
   expect(result.completed).toBe(true);
   expect(result.stats.runs).toBe(CORRECTED_RUNS[scope.name]);
   expect(result.coverage.filter((check) => !check.met).map((check) => check.label)).toEqual([]);

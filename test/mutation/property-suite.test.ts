@@ -32,7 +32,7 @@ describe('mutation suite: the port finds exactly the known findings', () => {
   it('finds every known finding (bar the native-only one) at the small scope, and nothing else', () => {
     const result = campaign('port', 'debug', SCOPES.small, PORT_RUNS);
     const expected = KNOWN_FINDINGS.filter((finding) => finding.policy === undefined && !NATIVE_ONLY.has(finding.id)).map((finding) => finding.id).sort();
-    expect(result.findings.map((finding) => finding.findingId).sort()).toEqual(expected);
+    expect(result.findings.map((finding) => finding.identity.id).sort()).toEqual(expected);
     expect(result.completed).toBe(true);
     // A panic says which seed expression overflowed, as a kernel developer needs to find it.
     for (const finding of result.findings.filter((candidate) => candidate.violation.property === 'never-panics')) {
