@@ -5,8 +5,11 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../files/input-error.js';
 import { readReportResults, writeReports } from '../files/report-folder.js';
-import { judge, reportProperties, type CampaignReport, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { judge, reportProperties, type CampaignReport, type AnyReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { LINEARIZABLE_PROPERTY } from '../files/parallel-counterexample.js';
 import { parseFlags, usageError } from './flags.js';
+import { mergeStatistics } from '../statistics/campaign-statistics.js';
+import { weakCampaignWarnings } from '../statistics/weak-campaign.js';
 
 export const MERGE_HELP = `framecheck merge DIR... --out DIR [--ci]
 
@@ -29,6 +32,7 @@ function mergeScopes(a: ReportScope, b: ReportScope): ReportScope {
     elapsedMs: Math.max(a.elapsedMs, b.elapsedMs),
     completed: a.completed && b.completed,
     interrupted: a.interrupted || b.interrupted,
+    statistics: mergeStatistics(a.statistics, b.statistics),
     coverage: a.coverage.map((check) => {
       const other = b.coverage.find((candidate) => candidate.label === check.label);
       const labelRuns = check.runs + (other?.runs ?? 0);
@@ -54,7 +58,7 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
     }
   }
   const scopes = new Map<string, ReportScope>();
-  const findings: ReportFinding[] = [];
+  const findings: AnyReportFinding[] = [];
   mkdirSync(join(values.out, 'counterexamples'), { recursive: true });
   for (const { folder, report } of reports) {
     for (const scope of report.scopes) scopes.set(scope.name, scopes.has(scope.name) ? mergeScopes(scopes.get(scope.name) as ReportScope, scope) : scope);
@@ -70,8 +74,9 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
     ...merged,
     shard: null,
     elapsedMs: Math.max(...reports.map(({ report: shard }) => shard.elapsedMs)),
-    properties: reportProperties(first.properties.some((property) => property.id === 'targets-agree'), findings),
+    properties: reportProperties(first.properties.some((property) => property.id === 'targets-agree'), findings, first.properties.some((property) => property.id === LINEARIZABLE_PROPERTY)),
     verdict: judge(merged, values.ci === true),
+    statistics: { corpusReplay: first.statistics.corpusReplay, warnings: weakCampaignWarnings(merged.scopes, {}) },
   };
   writeReports(values.out, report);
   out(`merged ${reports.length} shards into ${values.out}: ${findings.length} findings, ${report.verdict.exitCode === 0 ? 'all properties hold' : 'a property fails'}\n`);

@@ -69,19 +69,25 @@ function nativeTarget(command: string, name: string | undefined, maxFrames: numb
   return target;
 }
 
-export function createTarget(spec: TargetSpec, maxFrames: number): AllocatorTarget {
-  if (spec.allocator === 'port') return createPortTarget({ maxFrames, profile: spec.profile });
-  if (spec.allocator === 'corrected') return createCorrectedTarget({ maxFrames, profile: spec.profile });
+/** The shell command line (and report name) of a native allocator — `seed` (built first) or `cmd:` — or undefined for an in-process one. */
+export function nativeCommand(spec: TargetSpec, maxFrames: number): { command: string; name: string | undefined } | undefined {
   if (spec.allocator === 'seed') {
     const unavailable = seedDriverUnavailable();
     if (unavailable !== undefined) throw new InputError(`--allocator seed: ${unavailable}`);
     const { binary } = buildSeedDriver({ profile: spec.profile, maxFrames });
-    return nativeTarget(`'${binary}'`, `rust seed (${spec.profile})`, maxFrames);
+    return { command: `'${binary}'`, name: `rust seed (${spec.profile})` };
   }
-  if (spec.allocator.startsWith('module:')) return createModuleTarget(spec.allocator.slice(7), { maxFrames, profile: spec.profile });
   if (spec.allocator.startsWith('cmd:')) {
-    const command = spec.allocator.slice(4).replaceAll('{max_frames}', String(maxFrames)).replaceAll('{profile}', spec.profile);
-    return nativeTarget(command, undefined, maxFrames);
+    return { command: spec.allocator.slice(4).replaceAll('{max_frames}', String(maxFrames)).replaceAll('{profile}', spec.profile), name: undefined };
   }
+  return undefined;
+}
+
+export function createTarget(spec: TargetSpec, maxFrames: number): AllocatorTarget {
+  if (spec.allocator === 'port') return createPortTarget({ maxFrames, profile: spec.profile });
+  if (spec.allocator === 'corrected') return createCorrectedTarget({ maxFrames, profile: spec.profile });
+  if (spec.allocator.startsWith('module:')) return createModuleTarget(spec.allocator.slice(7), { maxFrames, profile: spec.profile });
+  const native = nativeCommand(spec, maxFrames);
+  if (native !== undefined) return nativeTarget(native.command, native.name, maxFrames);
   throw new InputError(`unknown allocator "${spec.allocator}" (expected ${BUILT_IN_ALLOCATORS.join(', ')}, a module path or cmd:<command>)`);
 }

@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import type { RunOptions } from '../../src/cli/run-command.js';
 import type { CampaignReport } from '../../src/reporters/campaign-report.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -130,3 +131,27 @@ export function writeBaseline(file: string, accepted: Record<string, readonly Ac
 /** The findings of a campaign's report folder, to accept. */
 export const acceptedFrom = (folder: string, report: CampaignReport): Accepted[] =>
   report.findings.map((finding) => ({ id: finding.id, signature: finding.signature, counterexample: join(folder, finding.counterexample), profile: report.target.profile as 'debug' | 'release' }));
+
+/** The options of an in-process campaign of both scopes, seed 1, CI mode, all its files inside `reportsDir`. */
+export function campaignOptions(allocator: string, reportsDir: string, runs: RunOptions['runs'], extra: Partial<RunOptions> = {}): RunOptions {
+  return {
+    seed: '1',
+    fastCheckSeed: 1,
+    runs,
+    timeLimitMs: undefined,
+    scopes: ['small', 'full'],
+    spec: { allocator, profile: 'debug' },
+    policy: {},
+    reportsDir,
+    corpusDir: join(reportsDir, 'corpus'),
+    baselineFile: join(reportsDir, 'no-baseline.json'),
+    baselineNamed: false,
+    corpusNamed: false,
+    format: 'text',
+    memoryMapFiles: [],
+    shard: null,
+    ci: true,
+    writeCorpus: false,
+    ...extra,
+  };
+}
