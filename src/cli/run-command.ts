@@ -370,7 +370,8 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
         content,
       });
       const cut = failure.shrinkCutShort ? ' (shrinking cut short by its budget)' : '';
-      progress.line(`  ${scope.name}: ${baselined ? 'accepted finding' : 'NEW FINDING'} ${failure.identity.id} after ${stats.runs} runs, ${failure.trace.length} steps after shrinking${cut} → ${join(folder, relative)}`);
+      const took = failure.shrinkMs === undefined ? '' : ` in ${(failure.shrinkMs / 1000).toFixed(1)} s`;
+      progress.line(`  ${scope.name}: ${baselined ? 'accepted finding' : 'NEW FINDING'} ${failure.identity.id} after ${stats.runs} runs, ${failure.trace.length} steps after shrinking${took}${cut} → ${join(folder, relative)}`);
       progress.line(`    ${failure.identity.signature}`);
       writeReports(folder, build('running'));
     },

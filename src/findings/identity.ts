@@ -52,6 +52,9 @@ export function divergenceOf(signature: string): string {
  */
 const withoutExpression = (divergence: string): string => divergence.replace(/^(never-panics: panic: [^(]*?) \(.*\)$/, '$1');
 
+/** A signature as any target can show it: a panic without the expression only the port can name. */
+export const withoutPanicExpression = (signature: string): string => signature.replace(/^(never-panics @ [^:]+: panic: [^(]*?) \(.*\)$/, '$1');
+
 /** Two signatures of one failure: equal, or the same panic where one side could not name the expression. */
 export function sameFailure(a: string, b: string): boolean {
   if (a === b) return true;

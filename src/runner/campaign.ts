@@ -5,6 +5,7 @@
 // to judge is not passed.
 import type { FrameModel } from '../../models/index.js';
 import { COVERAGE_REQUIREMENTS, LABELS, type Label } from '../../properties/labels.js';
+import type { KnownFinding } from '../../properties/findings.js';
 import type { Scope } from '../../properties/scope.js';
 import type { AllocatorTarget } from '../targets/target.js';
 import { search, type FoundFailure, type SearchStats, type ShrinkProgress } from './search.js';
@@ -20,6 +21,8 @@ export interface CampaignConfig {
   readonly numRuns: (scope: Scope) => number;
   readonly target: (scope: Scope) => AllocatorTarget;
   readonly newModel: (scope: Scope) => FrameModel;
+  /** Catalogued findings set aside from the start (their triggering steps are never sent). */
+  readonly setAside?: readonly KnownFinding[];
   /** Differential mode: a second allocator per scope that judges the target instead of the model. */
   readonly reference?: (scope: Scope) => AllocatorTarget;
   /** When the whole campaign must end, shrinking included (a time from `now`). */
@@ -89,7 +92,7 @@ function runScope(config: CampaignConfig, scope: Scope, deadline: number | undef
       target,
       newModel: () => config.newModel(scope),
       ...(reference !== undefined && { reference }),
-      setAside: [],
+      setAside: config.setAside ?? [],
       seed: config.seed,
       numRuns: plannedRuns,
       ...(deadline !== undefined && { deadline }),

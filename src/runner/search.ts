@@ -85,6 +85,8 @@ export interface FoundFailure {
   occurrences: number;
   /** The time or probe budget ran out before shrinking reached a fixed point. */
   readonly shrinkCutShort: boolean;
+  /** How long shrinking took (fast-check's shrinking, the minimiser and the final replay). */
+  shrinkMs?: number;
   /** The shrunk run, step by step, up to and including the first diverging step. */
   readonly trace: readonly StepRecord[];
   /** The frame map right after the first diverging step, for the report's picture. */
@@ -171,7 +173,9 @@ export function search(config: SearchConfig): SearchResult {
       stats.repeats++;
       return true;
     }
-    const failure = shrinkFailure(config, runConfig, runIndex, identity, now, observe);
+    const shrinkStarted = now();
+    const failure = { ...shrinkFailure(config, runConfig, runIndex, identity, now, observe), shrinkMs: 0 };
+    failure.shrinkMs = now() - shrinkStarted;
     found.set(identityKey(identity), failure);
     config.onFinding?.(failure, stats);
     const known = findingById(failure.identity.id);

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { FrameModel } from '../../models/index.js';
 import { SCOPES, type Scope } from '../../properties/scope.js';
-import { divergenceOf, identify, signatureOf, triggeredAt } from '../../src/findings/identity.js';
+import { divergenceOf, identify, sameFailure, signatureOf, triggeredAt } from '../../src/findings/identity.js';
+import { acceptedFor, readBaseline } from '../../src/files/baseline.js';
 import { findingById, KNOWN_FINDINGS } from '../../properties/findings.js';
 import { runCampaign } from '../../src/runner/campaign.js';
 import { createInterfaceTarget } from '../../src/targets/module-target.js';
@@ -72,6 +73,11 @@ describe('planted defects at steps that trigger catalogued seed findings', () =>
       expect(planted, found.map((failure) => failure.identity.signature).join('\n')).toBeDefined();
       if (planted === undefined) return;
       expect(planted.identity.id).toMatch(/^new:/);
+      // The port's committed baseline accepts every signature of the seed's defects, none of this one:
+      // a campaign judged by it fails.
+      const portAccepted = acceptedFor(readBaseline('reports/baseline.json'), 'port', 'debug').map((entry) => entry.signature);
+      expect(portAccepted.length).toBeGreaterThan(0);
+      expect(portAccepted.filter((signature) => sameFailure(signature, planted.identity.signature))).toEqual([]);
       // Where it diverges, the seed finding's trigger fires: a trigger-only name would have hidden it.
       const maxFrames = planted.frameMap.maxFrames;
       const newModel = (): FrameModel => new FrameModel({ maxFrames });

@@ -71,15 +71,17 @@ describe.skipIf(skipped !== undefined)(`report.html in headless ${chromium ?? `C
   it('lists one row per finding, the most severe first, with its scopes, status, steps and replay command', () => {
     const overview = portDom.slice(portDom.indexOf('<table class="overview">'), portDom.indexOf('</table>', portDom.indexOf('<table class="overview">')));
     const rows = overview.split('<tr class="').slice(1);
-    const signatures = [...new Set(results.findings.map((finding) => finding.signature))];
-    expect(rows).toHaveLength(signatures.length);
+    // One row per finding: its name and its signature (two seed findings can share a signature).
+    const keyOf = (finding: { id: string; signature: string }): string => `${finding.id} ${finding.signature}`;
+    const keys = [...new Set(results.findings.map(keyOf))];
+    expect(rows).toHaveLength(keys.length);
     const severities = rows.map((row) => row.match(/<td>(critical|high|medium|low)<\/td>/)?.[1] ?? 'unclassified');
     const ranks = severities.map((severity) => SEVERITIES.indexOf(severity));
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
-    for (const signature of signatures) {
-      const found = results.findings.filter((finding) => finding.signature === signature);
+    for (const key of keys) {
+      const found = results.findings.filter((finding) => keyOf(finding) === key);
       const row = rows.find((candidate) => found.some((finding) => candidate.includes(`npx framecheck replay ${finding.counterexample}<`))) ?? '';
-      expect(row, signature).toContain(`>${found[0]?.id}</a>`);
+      expect(row, key).toContain(`>${found[0]?.id}</a>`);
       for (const { scope } of found) expect(row).toContain(`>${scope}</a>`);
       expect(row).toMatch(/<td>NEW<\/td><td>\d+<\/td>/);
     }

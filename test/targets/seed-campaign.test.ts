@@ -1,9 +1,13 @@
 // The campaign on the Rust seed itself, in both build profiles: its findings agree with the port's
-// (same ids, same minimal steps), and where a profile differs — debug panics where release wraps —
-// the counterexample says so. Skipped with the reason where cargo or ../shared is missing; failing
+// (same names, same signatures but for the panic expression only the port names, same minimal
+// steps), and where a profile differs — debug panics where release wraps — the counterexample says
+// so. The hang finding is set aside from the start: its own counterexample is replayed elsewhere,
+// and every step that shows it costs the driver's step timeout. Skipped with the reason where cargo or ../shared is missing; failing
 // instead in CI mode (test/helpers/tools.ts).
 import { describe, expect, it } from 'vitest';
 import { FrameModel } from '../../models/index.js';
+import { KNOWN_FINDINGS } from '../../properties/findings.js';
+import { withoutPanicExpression } from '../../src/findings/identity.js';
 import { SCOPES } from '../../properties/scope.js';
 import { runCampaign, type CampaignResult } from '../../src/runner/campaign.js';
 import { seedDriverUnavailable } from '../../src/targets/seed-driver.js';
@@ -16,8 +20,11 @@ const SEED = 20261125;
 const RUNS = 1_000;
 const unavailable = skipWithoutTool('cargo', seedDriverUnavailable());
 
+const HANG = KNOWN_FINDINGS.filter((finding) => finding.onlyAsHang === true);
+
 function campaign(allocator: string, profile: BuildProfile): CampaignResult {
   return runCampaign({
+    setAside: HANG,
     scopes: [SCOPES.small],
     seed: SEED,
     numRuns: () => RUNS,
@@ -26,9 +33,14 @@ function campaign(allocator: string, profile: BuildProfile): CampaignResult {
   });
 }
 
-/** finding id → its counterexample's calls, and the property it broke. */
+/** finding (name and signature, as the seed can show it) → its counterexample's calls, and the property it broke. */
 const byFinding = (result: CampaignResult): Map<string, { steps: string[]; property: string }> =>
-  new Map(result.scopes.flatMap((scope) => scope.findings.map((finding) => [finding.identity.id, { steps: finding.trace.map((record) => formatStep(record.concrete)), property: finding.violation.property }] as const)));
+  new Map(
+    result.scopes.flatMap((scope) =>
+      scope.findings.map((finding) => [`${finding.identity.id} ${withoutPanicExpression(finding.identity.signature)}`, { steps: finding.trace.map((record) => formatStep(record.concrete)), property: finding.violation.property }] as const),
+    ),
+  );
+const idOf = (key: string): string => key.slice(0, key.indexOf(' '));
 
 const results = new Map<string, ReturnType<typeof byFinding>>();
 const findings = (allocator: string, profile: BuildProfile): ReturnType<typeof byFinding> => {
@@ -45,14 +57,15 @@ describe.skipIf(unavailable !== undefined)(`the campaign on the Rust seed${unava
     for (const [id, finding] of port) {
       expect(seed.get(id), id).toEqual(finding);
     }
-    const onlyInSeed = [...seed.keys()].filter((id) => !port.has(id));
-    expect(onlyInSeed.every((id) => id === 'reserve-and-init-loop-over-every-frame-requested')).toBe(true);
+    expect([...seed.keys()].filter((key) => !port.has(key))).toEqual([]);
   });
 
   it('says where the profiles differ: the overflows panic in debug and break the counters in release', () => {
     const debug = findings('seed', 'debug');
     const release = findings('seed', 'release');
-    expect(debug.get('reserve-size-rounding-overflows')?.property).toBe('never-panics');
-    expect(release.get('reserve-size-rounding-overflows')?.property).not.toBe('never-panics');
+    const rounding = (found: Map<string, { property: string }>): string[] => [...found].filter(([key]) => idOf(key) === 'reserve-size-rounding-overflows').map(([, finding]) => finding.property);
+    expect(rounding(debug)).toContain('never-panics');
+    expect(rounding(release).length).toBeGreaterThan(0);
+    expect(rounding(release)).not.toContain('never-panics');
   });
 });
