@@ -1,0 +1,118 @@
+// Proof of power on the Rust seed driver: each planted racy variant of the seed
+// (native/seed-driver/fixtures/*.race, compiled through FRAMECHECK_ALLOCATOR_SRC with
+// `--allocator seed`) is found by a parallel campaign and shrunk to two threads and a few calls;
+// the unmodified seed passes the same campaigns, and a longer one, with no false alarm. Fixed
+// seeds and small runs keep it to seconds once cargo has built the drivers (512-frame debug
+// builds, shared with `framecheck --threads N --allocator seed --scope small`). Skipped with the
+// reason where cargo or ../shared is missing, except in CI (CI=true), where that fails.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runParallelCampaign, type ParallelCampaignOptions } from '../../src/parallel/campaign.js';
+import { createParallelTarget } from '../../src/parallel/parallel-target.js';
+import { callCount } from '../../src/parallel/program.js';
+import { encodeProgram } from '../../src/parallel/protocol.js';
+import type { CampaignReport } from '../../src/reporters/campaign-report.js';
+import { racyVariantNames, writeRacyVariant } from '../../src/targets/racy-variants.js';
+import { seedDriverUnavailable } from '../../src/targets/seed-driver.js';
+import { campaignPaths, pathFlags, removeTempDirs, runMain, tempDir, writeBaseline } from '../cli/helpers.js';
+
+const unavailable = seedDriverUnavailable();
+const inCi = process.env.CI === 'true';
+const skip = unavailable !== undefined && !inCi;
+
+const SMALL_FRAMES = 512;
+const SEED = { allocator: 'seed', profile: 'debug' } as const;
+
+/** Each variant, the findings its race may be named by, and a campaign seed that finds it in a few dozen programs. */
+const VARIANTS: Record<string, { findings: readonly string[]; seed: number }> = {
+  'racy-allocate-at-check-then-set': { findings: ['race:frame-handed-out-twice'], seed: 1 },
+  'racy-allocate-mark-after-unlock': { findings: ['race:frame-handed-out-twice'], seed: 1 },
+  'racy-allocate-count-lost-update': { findings: ['race:counters-drift', 'race:memory-stats-no-moment'], seed: 1 },
+  'racy-memory-stats-torn-read': { findings: ['race:counters-drift', 'race:memory-stats-no-moment'], seed: 1 },
+};
+
+/**
+ * Small runs: a variant's race shows within them. Shrinking keeps a candidate that fails in one of
+ * 50 runs (the campaign's 20 can, on a busy machine, miss a race that fails in 5% of runs and stop
+ * with a call too many).
+ */
+const campaign = (seed: number): ParallelCampaignOptions => ({ maxFrames: SMALL_FRAMES, seed, runs: 1500, threads: 4, repetitions: 50, confirmRuns: 20 });
+
+/** A parallel campaign on `--allocator seed`, compiled from the variant's source when one is named. */
+function campaignOn(variant: string | undefined, options: ParallelCampaignOptions) {
+  if (variant !== undefined) vi.stubEnv('FRAMECHECK_ALLOCATOR_SRC', writeRacyVariant(variant));
+  const target = createParallelTarget(SEED, SMALL_FRAMES, options.threads);
+  try {
+    return { name: target.name, result: runParallelCampaign(target, options) };
+  } finally {
+    target.close();
+  }
+}
+
+afterEach(() => vi.unstubAllEnvs());
+afterAll(removeTempDirs);
+
+describe.skipIf(skip)(`parallel campaigns on the Rust seed and its planted races${skip ? ` (skipped: ${unavailable})` : ''}`, () => {
+  beforeAll(() => {
+    if (unavailable !== undefined) throw new Error(`CI=true and ${unavailable}`);
+    // Build every driver up front (cargo, cold: minutes on a loaded machine), outside the tests' time.
+    for (const variant of [undefined, ...racyVariantNames()]) {
+      if (variant !== undefined) vi.stubEnv('FRAMECHECK_ALLOCATOR_SRC', writeRacyVariant(variant));
+      createParallelTarget(SEED, SMALL_FRAMES, 2).close();
+      vi.unstubAllEnvs();
+    }
+  }, 600_000);
+
+  it('covers every planted variant', () => {
+    expect(Object.keys(VARIANTS).sort()).toEqual(racyVariantNames());
+  });
+
+  it.each(Object.entries(VARIANTS))('%s: found, named, and shrunk to two threads and a few calls', (variant, { findings, seed }) => {
+    const { name, result } = campaignOn(variant, campaign(seed));
+    expect(name).toBe(`rust ${variant} (debug)`);
+    const failure = result.failure;
+    expect(failure, `${variant}: no race in ${result.stats.runs} programs`).toBeDefined();
+    if (failure === undefined) return;
+    console.log(`${variant}: ${failure.violation.id} after ${result.stats.runs} programs; shrunk to ${encodeProgram(failure.program)}: ${failure.program.threads.length} threads, ${failure.program.threads.flat().length} thread calls and ${failure.program.prefix.length} prefix calls; fails in ${failure.failureRate.failed} of ${failure.failureRate.repetitions}`);
+    expect(findings).toContain(failure.violation.id);
+    expect(failure.program.threads).toHaveLength(2);
+    expect(failure.program.threads.flat().length).toBeLessThanOrEqual(4);
+    expect(callCount(failure.program)).toBeLessThan(callCount(failure.original));
+    expect(failure.failureRate.failed).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('the unmodified seed passes the same campaigns, and 8 threads over many more calls, with no false alarm', () => {
+    for (const seed of new Set(Object.values(VARIANTS).map((variant) => variant.seed))) {
+      const { result } = campaignOn(undefined, campaign(seed));
+      expect(result.failure?.violation.message).toBeUndefined();
+      expect(result.stats.runs).toBe(1500);
+    }
+    const { result } = campaignOn(undefined, { maxFrames: SMALL_FRAMES, seed: 11, runs: 1000, threads: 8 });
+    console.log(`unmodified seed: ${result.stats.runs} 8-thread programs, ${result.stats.calls} calls, every history linearizable`);
+    expect(result.failure?.violation.message).toBeUndefined();
+    expect(result.stats.inconclusive).toBe(0);
+    expect(result.stats.calls).toBeGreaterThan(20_000);
+  }, 60_000);
+
+  it('framecheck --threads on a variant through FRAMECHECK_ALLOCATOR_SRC reports the race; on the seed, in CI mode, the baseline\'s sequential findings do not count', () => {
+    const paths = campaignPaths(tempDir('framecheck-rust-races-'));
+    const source = writeRacyVariant('racy-allocate-mark-after-unlock');
+    vi.stubEnv('FRAMECHECK_ALLOCATOR_SRC', source);
+    const racy = runMain(['--threads', '4', '--allocator', 'seed', '--scope', 'small', '--runs', '300', '--seed', '1', ...pathFlags(paths)]);
+    expect(racy.status, racy.stderr).toBe(1);
+    expect(racy.stdout).toContain('new finding race:frame-handed-out-twice');
+    expect(racy.stderr).toContain(`reproduce this campaign: FRAMECHECK_ALLOCATOR_SRC='${source}' npx framecheck --threads 4`);
+    const report = JSON.parse(readFileSync(join(paths.reports, 'latest', 'results.json'), 'utf8')) as CampaignReport;
+    expect(report.target.name).toBe('rust racy-allocate-mark-after-unlock (debug)');
+    vi.unstubAllEnvs();
+
+    // The seed's baseline accepts its sequential defects; a parallel campaign neither shows nor fixes them.
+    const clean = campaignPaths(tempDir('framecheck-rust-races-'));
+    const sequential = { id: 'deallocate-frees-frames-not-handed-out', signature: 'result-matches-model @ deallocate: returned Ok(()), promised Err(InvalidFrame)', counterexample: join(clean.corpus, 'unused.json') };
+    writeBaseline(clean.baseline, { seed: [sequential] });
+    const seed = runMain(['--threads', '4', '--allocator', 'seed', '--scope', 'small', '--runs', '200', '--seed', '1', ...pathFlags(clean)]);
+    expect(seed.stdout).toContain('framecheck: all properties hold');
+    expect(seed.status, seed.stdout).toBe(0);
+  }, 60_000);
+});
