@@ -40,12 +40,8 @@ const VARIANTS: Record<string, number> = {
 /** Real threads: a race shows in some schedules only, so a campaign may, rarely, shrink less far; it gets two more tries. */
 const RACE_RETRIES = 2;
 
-/**
- * Small runs: a variant's race shows within them. Shrinking keeps a candidate that fails in one of
- * 50 runs (the campaign's 20 can, on a busy machine, miss a race that fails in 5% of runs and stop
- * with a call too many).
- */
-const campaign = (seed: number): ParallelCampaignOptions => ({ maxFrames: SMALL_FRAMES, seed, runs: 1500, threads: 4, repetitions: 50, confirmRuns: 50 });
+/** Small runs (a variant's race shows within them), shrinking as the command line does (R = 20). */
+const campaign = (seed: number): ParallelCampaignOptions => ({ maxFrames: SMALL_FRAMES, seed, runs: 1500, threads: 4, confirmRuns: 50 });
 
 /** A parallel campaign on `--allocator seed`, compiled from the variant's source when one is named. */
 function campaignOn(variant: string | undefined, options: ParallelCampaignOptions) {
