@@ -67,8 +67,10 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
                         cmd:<command>) instead of the model; the first step where they differ is the finding
   --threads N           parallel campaign (docs/parallel.md): programs of N threads (2-8) on a native driver
                         speaking protocol version 2, each history checked for linearizability
-  --policy LIST         the promises to check, models/SPEC.md: allocation=loose|strict,
-                        invalidFrame=outside-usable-memory|beyond-capacity, doubleFree=ok|invalid-frame
+  --policy LIST         the promises to check, models/SPEC.md (default first): allocation=loose|strict,
+                        invalidFrame=outside-usable-memory|beyond-capacity, doubleFree=ok|invalid-frame,
+                        reinit=fresh-boot|keep-handed-out, reservation=skips-handed-out|outlives-owner,
+                        reserveBeforeInit=wiped|survives-init
   --profile P           debug (overflow panics, default) or release (overflow wraps)
   --scope S             small (512 frames), full (16 GiB), or both (default)
   --runs N              runs at the small scope (default 10000)

@@ -4,7 +4,8 @@
 // the unmodified seed passes the same campaigns, and a longer one, with no false alarm. Fixed
 // seeds and small runs keep it to seconds once cargo has built the drivers (512-frame debug
 // builds, shared with `framecheck --threads N --allocator seed --scope small`). Skipped with the
-// reason where cargo or ../shared is missing, except in CI (CI=true), where that fails.
+// reason where cargo or ../shared is missing, except in CI mode (CI=true), where that fails
+// (test/helpers/tools.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,10 +17,10 @@ import type { CampaignReport } from '../../src/reporters/campaign-report.js';
 import { racyVariantNames, writeRacyVariant } from '../../src/targets/racy-variants.js';
 import { seedDriverUnavailable } from '../../src/targets/seed-driver.js';
 import { campaignPaths, pathFlags, removeTempDirs, runMain, tempDir, writeBaseline } from '../cli/helpers.js';
+import { skipWithoutTool } from '../helpers/tools.js';
 
-const unavailable = seedDriverUnavailable();
-const inCi = process.env.CI === 'true';
-const skip = unavailable !== undefined && !inCi;
+// In CI mode a missing cargo or ../shared throws here and fails the file.
+const skipped = skipWithoutTool('cargo', seedDriverUnavailable());
 
 const SMALL_FRAMES = 512;
 const SEED = { allocator: 'seed', profile: 'debug' } as const;
@@ -57,9 +58,8 @@ function campaignOn(variant: string | undefined, options: ParallelCampaignOption
 afterEach(() => vi.unstubAllEnvs());
 afterAll(removeTempDirs);
 
-describe.skipIf(skip)(`parallel campaigns on the Rust seed and its planted races${skip ? ` (skipped: ${unavailable})` : ''}`, () => {
+describe.skipIf(skipped !== undefined)(`parallel campaigns on the Rust seed and its planted races${skipped === undefined ? '' : ` (skipped: ${skipped})`}`, () => {
   beforeAll(() => {
-    if (unavailable !== undefined) throw new Error(`CI=true and ${unavailable}`);
     // Build every driver up front (cargo, cold: minutes on a loaded machine), outside the tests' time.
     for (const variant of [undefined, ...racyVariantNames()]) {
       if (variant !== undefined) vi.stubEnv('FRAMECHECK_ALLOCATOR_SRC', writeRacyVariant(variant));

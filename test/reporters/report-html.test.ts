@@ -1,8 +1,8 @@
 // report.html in a real browser: Debian's Chromium, headless, loads the page the campaign wrote and
 // must show, in this order, the verdict, one row per finding by severity, the distributions as
 // charts, the properties and each finding with its steps, counters and frame map — and log no
-// error. Without Chromium the browser tests are skipped, except in CI mode (CI=true), where they
-// fail: .ci/run installs it. The size test needs no browser.
+// error. Without Chromium the browser tests are skipped, except in CI mode (CI=true), where the file
+// fails with one line (test/helpers/tools.ts): .ci/run installs it. The size test needs no browser.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCampaignCommand, type RunOptions } from '../../src/cli/run-command.js';
 import { campaignOptions } from '../cli/helpers.js';
+import { findCommand, skipWithoutTool } from '../helpers/tools.js';
 
-const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((name) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0);
-const ci = process.env.CI === 'true';
+const chromium = findCommand(['chromium', 'chromium-browser', 'google-chrome']);
+// In CI mode a missing Chromium throws here: the file fails with one line (test/helpers/tools.ts).
+const skipped = skipWithoutTool('Chromium', chromium === undefined ? 'none of chromium, chromium-browser, google-chrome is on PATH' : undefined);
 const dir = mkdtempSync(join(tmpdir(), 'framecheck-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,7 +47,7 @@ describe('report.html size', () => {
   });
 });
 
-describe.skipIf(chromium === undefined && !ci)(`report.html in headless ${chromium ?? 'Chromium (not installed)'}`, () => {
+describe.skipIf(skipped !== undefined)(`report.html in headless ${chromium ?? `Chromium (skipped: ${skipped ?? ''})`}`, () => {
   beforeAll(() => {
     expect(chromium, 'Chromium is required for the report.html browser test in CI mode (apt-get install chromium)').toBeDefined();
   });
