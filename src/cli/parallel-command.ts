@@ -14,9 +14,9 @@ import { buildReport, reportProperties, FRAMECHECK_VERSION, type CampaignReport,
 import { renderTimelineText } from '../reporters/history-timeline.js';
 import { checkHistory } from '../linearizability/checker.js';
 import { explainViolation } from '../linearizability/explain.js';
-import type { TargetSpec } from '../targets/target-spec.js';
+import { seedSourceOverride, type TargetSpec } from '../targets/target-spec.js';
 import { createProgress } from './progress.js';
-import { signatureOf } from '../findings/identity.js';
+import { methodOf, signatureOf } from '../findings/identity.js';
 import { emptyScopeStatistics } from '../statistics/campaign-statistics.js';
 import { shardSeed, type RunOptions } from './run-command.js';
 
@@ -27,6 +27,9 @@ export const parallelCorpusDir = (corpusDir: string): string => join(corpusDir, 
 
 /** A race's signature: what broke (the history's first impossible call), as the baseline accepts it. */
 const raceSignature = (property: string, id: string): string => signatureOf(property, 'parallel', id);
+
+/** The baseline's race signatures: a parallel campaign neither shows nor fixes the sequential findings it accepts. */
+const isRaceSignature = (signature: string): boolean => signature.includes(` @ ${methodOf('parallel')}: `);
 
 /** `<race id>.<scope>.json`: one file per race and scope. */
 const raceFileName = (id: string, scope: string): string => `${id.replace(/[^a-z0-9-]+/gi, '_')}.${scope}.json`;
@@ -42,7 +45,8 @@ function replayCommand(options: RunOptions, threads: number): string {
   if (options.scopes.length === 1) flags.push(`--scope ${options.scopes[0]}`);
   flags.push(`--runs ${options.runs.small}`, `--full-runs ${options.runs.full}`);
   if (options.shard) flags.push(`--shard ${options.shard.index}/${options.shard.count}`);
-  return `npx framecheck ${flags.join(' ')}`;
+  const source = options.spec.allocator === 'seed' ? seedSourceOverride() : undefined;
+  return `${source === undefined ? '' : `FRAMECHECK_ALLOCATOR_SRC='${source}' `}npx framecheck ${flags.join(' ')}`;
 }
 
 /** The failure rate of a recorded program on a runner, and whether it still fails with its finding. */
@@ -53,7 +57,7 @@ export function replayParallelProgram(runner: ParallelRunner, loaded: LoadedPara
 export function runParallelCommand(options: RunOptions, threads: number, out: (text: string) => void): number {
   const started = Date.now();
   const baseline = readBaseline(options.baselineFile, options.baselineNamed);
-  const accepted = new Set(acceptedFor(baseline, options.spec.allocator, options.spec.profile).map((entry) => entry.signature));
+  const accepted = new Set(acceptedFor(baseline, options.spec.allocator, options.spec.profile).map((entry) => entry.signature).filter(isRaceSignature));
   const corpusDir = parallelCorpusDir(options.corpusDir);
   const corpus = readParallelCorpus(corpusDir);
   const seed = shardSeed(options.fastCheckSeed, options.shard);

@@ -1,7 +1,9 @@
 // Which allocator a campaign checks, as the CLI and counterexample files name it: `port` (the real
-// bitmap allocator), `corrected`, `seed` (the Rust seed itself, built from ../shared by
-// native/seed-driver for the scope's capacity and the profile), or `cmd:<command line>` (any
+// bitmap allocator), `corrected`, `seed` (the Rust seed itself, built from ../shared — or the file
+// FRAMECHECK_ALLOCATOR_SRC names — by native/seed-driver for the scope's capacity and the profile), or `cmd:<command line>` (any
 // native driver speaking docs/protocol.md; `{max_frames}` and `{profile}` in it are filled in).
+import fs from 'node:fs';
+import path from 'node:path';
 import { InputError } from '../files/input-error.js';
 import { createCorrectedTarget } from './corrected-target.js';
 import { createNativeTarget } from './native-target.js';
@@ -69,13 +71,26 @@ function nativeTarget(command: string, name: string | undefined, maxFrames: numb
   return target;
 }
 
+/**
+ * The kernel's own allocator file compiled in place of the seed (`FRAMECHECK_ALLOCATOR_SRC`, relative
+ * to the working directory), or undefined for the seed.
+ */
+export function seedSourceOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = env.FRAMECHECK_ALLOCATOR_SRC;
+  if (file === undefined || file === '') return undefined;
+  if (!fs.existsSync(file)) throw new InputError(`FRAMECHECK_ALLOCATOR_SRC: no such file: ${file}`);
+  return path.resolve(file);
+}
+
 /** The shell command line (and report name) of a native allocator — `seed` (built first) or `cmd:` — or undefined for an in-process one. */
 export function nativeCommand(spec: TargetSpec, maxFrames: number): { command: string; name: string | undefined } | undefined {
   if (spec.allocator === 'seed') {
     const unavailable = seedDriverUnavailable();
     if (unavailable !== undefined) throw new InputError(`--allocator seed: ${unavailable}`);
-    const { binary } = buildSeedDriver({ profile: spec.profile, maxFrames });
-    return { command: `'${binary}'`, name: `rust seed (${spec.profile})` };
+    const allocatorSrc = seedSourceOverride();
+    const { binary } = buildSeedDriver({ profile: spec.profile, maxFrames, ...(allocatorSrc !== undefined && { allocatorSrc }) });
+    const name = allocatorSrc === undefined ? 'seed' : path.basename(allocatorSrc, '.rs');
+    return { command: `'${binary}'`, name: `rust ${name} (${spec.profile})` };
   }
   if (spec.allocator.startsWith('cmd:')) {
     return { command: spec.allocator.slice(4).replaceAll('{max_frames}', String(maxFrames)).replaceAll('{profile}', spec.profile), name: undefined };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureRate, noiseStream, removeCall, runParallelCampaign, shrinkCandidates, type ParallelRunner } from '../../src/parallel/campaign.js';
+import { failureRate, noiseStream, removeCall, runParallelCampaign, sameRace, shrinkCandidates, type ParallelRunner } from '../../src/parallel/campaign.js';
 import { callCount } from '../../src/parallel/program.js';
 import { decodeProgram, encodeProgram } from '../../src/parallel/protocol.js';
 import { runInterleaved, type Race } from './fixtures/interleave.js';
@@ -42,6 +42,14 @@ describe('shrinking parallel programs', () => {
     const result = runParallelCampaign(runner('lost-free-count'), { maxFrames: 512, seed: 2, runs: 200, threads: 4, repetitions: 20, confirmRuns: 10 });
     // A lost update shows in the figures, or as the counter's underflow panicking a later call.
     expect(['race:memory-stats-no-moment', 'race:counters-drift', 'race:panic']).toContain(result.failure?.violation.id);
+  });
+
+  it('counts the two names of a broken free counter as one race, and nothing else', () => {
+    expect(sameRace('race:memory-stats-no-moment', 'race:counters-drift')).toBe(true);
+    expect(sameRace('race:counters-drift', 'race:counters-drift')).toBe(true);
+    expect(sameRace('race:counters-drift', 'race:frame-handed-out-twice')).toBe(false);
+    expect(sameRace('race:panic', 'race:frame-state')).toBe(false);
+    expect(sameRace(undefined, 'race:counters-drift')).toBe(false);
   });
 
   it('a program without a race never fails', () => {
