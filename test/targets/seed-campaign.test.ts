@@ -57,7 +57,7 @@ describe.skipIf(unavailable !== undefined)(`the campaign on the Rust seed${unava
     for (const [id, finding] of port) {
       expect(seed.get(id), id).toEqual(finding);
     }
-    expect([...seed.keys()].filter((key) => !port.has(key))).toEqual([]);
+    expect([...seed.keys()].filter((key) => !port.has(key)), [...port.keys()].join("\n")).toEqual([]);
   });
 
   it('says where the profiles differ: the overflows panic in debug and break the counters in release', () => {
