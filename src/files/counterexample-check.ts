@@ -3,6 +3,7 @@
 // report or an exported test is the type it claims, inside its limits. A wrong field is one line
 // naming it (exit 2), never an internal error later.
 import { POLICY_CHOICES } from '../../models/index.js';
+import { INVARIANTS, TARGET_PROPERTIES } from '../../properties/invariants.js';
 import { FULL_SCOPE_FRAMES } from '../../properties/scope.js';
 import { ALLOCATOR_ERRORS, type Outcome } from '../targets/step.js';
 import { MAX_COUNTEREXAMPLE_STEPS, MAX_TEXT_FIELD_LENGTH } from './input-limits.js';
@@ -95,7 +96,9 @@ export function checkCounterexample(json: Json): void {
   text(finding.severity, 'finding.severity', true);
   if (typeof finding.known !== 'boolean') fail('finding.known', 'must be true or false');
   if (finding.signature !== undefined) text(finding.signature, 'finding.signature', true);
-  text(json.property, 'property', true);
+  if (typeof json.property !== 'string' || !(Object.hasOwn(INVARIANTS, json.property) || Object.hasOwn(TARGET_PROPERTIES, json.property))) {
+    fail('property', `must name a property (${[...Object.keys(INVARIANTS), ...Object.keys(TARGET_PROPERTIES)].join(', ')}), got ${JSON.stringify(json.property)?.slice(0, 60)}`);
+  }
   text(json.propertyDescription, 'propertyDescription');
   text(json.message, 'message');
   text(json.framecheck, 'framecheck', true);
@@ -106,7 +109,7 @@ export function checkCounterexample(json: Json): void {
   }
   if (target.profile !== 'debug' && target.profile !== 'release') fail('target.profile', 'must be "debug" or "release"');
   text(target.allocator, 'target.allocator', true);
-  text(target.scope, 'target.scope', true);
+  if (typeof target.scope !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(target.scope)) fail('target.scope', `must be a scope name such as "small" or "full", got ${JSON.stringify(target.scope)?.slice(0, 60)}`);
   if (target.against !== undefined) text(target.against, 'target.against', true);
   if (target.policy !== undefined) {
     for (const [name, choice] of Object.entries(object(target.policy, 'target.policy'))) {

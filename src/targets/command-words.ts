@@ -1,10 +1,11 @@
 // A driver command named by a file (a counterexample's `target.allocator`), split into argv words
 // the way a shell would quote them — '...', "...", backslash — but with nothing a shell would run or
-// expand: no $, no backquote, no ; | & < > ( ) redirections or globbing. The words are spawned
+// expand: no $, no backquote, no ; | & < > ( ) redirections or * ? globbing (refused, so that a
+// command that needed a shell says so instead of running with odd arguments). The words are spawned
 // directly, so the file's text can only name a program and its arguments.
 import { InputError } from '../files/input-error.js';
 
-const SHELL_ONLY = /[$`;|&<>(){}*?~]/;
+const SHELL_ONLY = /[$`;|&<>()*?]/;
 
 export function commandWords(command: string): string[] {
   const words: string[] = [];

@@ -1,0 +1,194 @@
+// Files that travel (bug reports, other branches' CI artifacts) are data, never code. Every field of
+// a counterexample that reaches an exported test is tried with hostile text: it is either refused
+// (exit 2, one line naming the field) or exported so that the generated code is exactly the code of
+// a benign file — the hostile text only inside comments and escaped string literals. Replay never
+// runs a command or module a file names unless asked, and then without a shell.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandWords } from '../../src/targets/command-words.js';
+import { ROOT, removeTempDirs, runMain, tempDir, type Ran } from './helpers.js';
+
+type Json = Record<string, any>;
+const BASE = join(ROOT, 'reports', 'regressions', 'reserve-misses-last-frame-of-unaligned-range.small.json');
+
+let dir: string;
+let base: Json;
+
+beforeAll(() => {
+  dir = tempDir('framecheck-hostile-');
+  base = JSON.parse(readFileSync(BASE, 'utf8')) as Json;
+  // A third step whose promise is "any of these free frames": the export's other assertion form.
+  base.steps.push({ ...base.steps[1], step: { op: 'allocate' }, call: 'allocate()', expected: { anyFreeFrame: [[0, 1]] } });
+});
+afterAll(removeTempDirs);
+
+let written = 0;
+function fileWith(edit: (json: Json) => void): string {
+  const json = structuredClone(base);
+  edit(json);
+  const file = join(dir, `cx-${written++}.json`);
+  writeFileSync(file, JSON.stringify(json));
+  return file;
+}
+
+/** Sets a field by path ("steps.0.call"), creating nothing: the path must exist in the base file except its last key. */
+function set(json: Json, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  const holder = keys.reduce((at: Json, key) => at[key], json);
+  if (value === undefined) delete holder[last];
+  else holder[last] = value;
+}
+
+export function expectOneLineExit2(ran: Ran, ...mentions: string[]): void {
+  expect(ran.status, ran.stderr).toBe(2);
+  expect(ran.stderr).toMatch(/^framecheck: [^\n]+\n$/);
+  expect(ran.stderr).not.toContain('internal error');
+  for (const mention of mentions) expect(ran.stderr).toContain(mention);
+}
+
+/**
+ * The code of a generated source with every comment removed and every string literal emptied —
+ * after checking each literal is a well-formed, escaped literal of its language. Module and test
+ * function names (made of the finding id) are normalised.
+ */
+function skeleton(source: string, language: 'ts' | 'rust'): string {
+  const lineEnd = language === 'ts' ? /[\n\r\u2028\u2029]/ : /\n/;
+  let out = '';
+  for (let i = 0; i < source.length; ) {
+    const c = source[i] as string;
+    if (c === '/' && source[i + 1] === '/') {
+      while (i < source.length && !lineEnd.test(source[i] as string)) i++;
+    } else if (c === '"' || (c === "'" && language === 'ts')) {
+      let j = i + 1;
+      while (j < source.length && source[j] !== c) j += source[j] === '\\' ? 2 : 1;
+      const literal = source.slice(i, j + 1);
+      expect(literal, 'a literal may not run over a line').not.toMatch(/[\n\r\u2028\u2029]/);
+      if (language === 'rust') expect(literal.replace(/\\(["\\nrt]|u\{[0-9a-f]{1,6}\})/g, ''), literal).not.toContain('\\');
+      else if (c === '"') expect(() => JSON.parse(literal), literal).not.toThrow();
+      out += `${c}${c}`;
+      i = j + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/framecheck_[a-z0-9_]+/g, 'framecheck_NAME').replace(/fn [a-z0-9_]+\(/g, 'fn NAME(');
+}
+
+const exported = (file: string, to: 'vitest' | 'rust'): Ran => runMain(['export', file, '--to', to]);
+
+const MULTI_LINE = 'x\n}); process.exit(7); /* */ \u2028 \u202e {} {:?} \\ \' ` ${1} "\n#[test] fn evil() {}';
+const ONE_LINE = 'x */ "); process.exit(7); // \' ` ${1} {} \u202e \\u{0}';
+
+describe('export: text from the file stays in comments and escaped literals', () => {
+  const cases: [string, string][] = [
+    ['finding.title', MULTI_LINE],
+    ['message', MULTI_LINE],
+    ['steps.0.call', MULTI_LINE],
+    ['steps.2.call', MULTI_LINE],
+    ['finding.id', ONE_LINE],
+    ['target.allocator', ONE_LINE],
+    ['framecheck', ONE_LINE],
+    ['replay.seed', ONE_LINE],
+  ];
+  it.each(cases)('%s', (field) => {
+    const payload = cases.find(([name]) => name === field)?.[1] as string;
+    const benign = fileWith(() => undefined);
+    const hostile = fileWith((json) => set(json, field, payload));
+    for (const to of ['vitest', 'rust'] as const) {
+      const good = exported(benign, to);
+      const bad = exported(hostile, to);
+      expect(bad.status, bad.stderr).toBe(0);
+      expect(skeleton(bad.stdout, to === 'vitest' ? 'ts' : 'rust')).toBe(skeleton(good.stdout, to === 'vitest' ? 'ts' : 'rust'));
+      // and the hostile text did arrive (in a comment or a literal), so the check above had something to check
+      expect(bad.stdout).toContain('process.exit(7)');
+    }
+  });
+});
+
+describe('export: numbers, names and kinds are validated (exit 2 naming the field)', () => {
+  const cases: [string, unknown, string][] = [
+    ['finding.id', 'a\nb', 'finding.id'],
+    ['finding', undefined, 'finding'],
+    ['finding.title', 42, 'finding.title'],
+    ['target.allocator', 'port\n#', 'target.allocator'],
+    ['target.scope', 'small_x");', 'target.scope'],
+    ['target.maxFrames', 2 ** 40, 'target.maxFrames'],
+    ['target.profile', "debug' })", 'target.profile'],
+    ['property', 'never-panics */', 'property'],
+    ['replay.seed', { toString: 1 }, 'replay.seed'],
+    ['divergingStep', 7, 'divergingStep'],
+    ['steps.1.modelFree', '1); process.exit(7); (', 'steps[1].modelFree'],
+    ['steps.1.totalCount', -1, 'steps[1].totalCount'],
+    ['steps.1.expected', undefined, 'steps[1].expected'],
+    ['steps.1.expected.outcome', { kind: 'err', error: 'OutOfMemory) }); process.exit(7' }, 'steps[1].expected.outcome.error'],
+    ['steps.1.expected.outcome', { kind: 'ok', value: '1); process.exit(7' }, 'steps[1].expected.outcome.value'],
+    ['steps.1.expected.outcome', { kind: 'exit' }, 'steps[1].expected.outcome.kind'],
+    ['steps.2.expected.anyFreeFrame', [['0); process.exit(7', 1]], 'steps[2].expected.anyFreeFrame[0][0]'],
+    ['steps.0.step.map.0.kind', "Usable' }]); process.exit(7); ([", 'steps[0].step.map[0].kind'],
+    ['steps.1.step.op', 'exit', 'steps[1].step.op'],
+    ['steps.1.step.start', '0x1); process.exit(7', 'steps[1].step.start'],
+    ['frameMap.model.0.status', 'free */', 'frameMap.model[0].status'],
+    ['frameMap.maxFrames', '512', 'frameMap.maxFrames'],
+    ['finding.signature', 'a'.repeat(5000), 'finding.signature'],
+  ];
+  it.each(cases)('%s = %j', (field, value, named) => {
+    const file = fileWith((json) => set(json, field, value));
+    for (const to of ['vitest', 'rust'] as const) expectOneLineExit2(exported(file, to), file, named);
+  });
+
+  it('accepts a bounded finding.signature', () => {
+    const file = fileWith((json) => set(json, 'finding.signature', 'counters-match-model/init/free-above'));
+    expect(exported(file, 'vitest').status).toBe(0);
+  });
+});
+
+describe('replay: the file\'s allocator is shown, not run', () => {
+  const marker = (): string => join(dir, `ran-${written}`);
+
+  it('a cmd: allocator in the file is not run without --allocator-from-file: the port replays it', () => {
+    const touched = marker();
+    const file = fileWith((json) => set(json, 'target.allocator', `cmd:touch ${touched}`));
+    const ran = runMain(['replay', file]);
+    expect(ran.status, ran.stderr).toBe(1);
+    expect(ran.stdout).toContain(`recorded on cmd:touch ${touched}`);
+    expect(ran.stdout).toContain('steps on port (debug)');
+    expect(existsSync(touched)).toBe(false);
+  });
+
+  it('a module: allocator in the file is not loaded without --allocator-from-file', () => {
+    const module = join(dir, 'evil-module.mjs');
+    const touched = marker();
+    writeFileSync(module, `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(touched)}, 'x'); export default {};\n`);
+    const file = fileWith((json) => set(json, 'target.allocator', `module:${module}`));
+    expect(runMain(['replay', file]).status).toBe(1);
+    expect(existsSync(touched)).toBe(false);
+  });
+
+  it('a command in "target.against" is refused (exit 2) without --allocator-from-file', () => {
+    const touched = marker();
+    const file = fileWith((json) => set(json, 'target.against', `cmd:touch ${touched}`));
+    expectOneLineExit2(runMain(['replay', file]), 'target.against', '--allocator-from-file');
+    expect(existsSync(touched)).toBe(false);
+  });
+
+  it('with --allocator-from-file a recorded command runs without a shell: shell syntax is refused', () => {
+    const touched = marker();
+    for (const command of [`true; touch ${touched}`, `true $(touch ${touched})`, `true \`touch ${touched}\``, `true | touch ${touched}`, `true && touch ${touched}`, `true > ${touched}`]) {
+      const file = fileWith((json) => set(json, 'target.allocator', `cmd:${command}`));
+      expectOneLineExit2(runMain(['replay', file, '--allocator-from-file']), 'without a shell');
+    }
+    expect(existsSync(touched)).toBe(false);
+  });
+
+  it('command words: quotes group, nothing expands', () => {
+    expect(commandWords(`./driver --frames {max_frames} 'a b' "c d" e\\ f`)).toEqual(['./driver', '--frames', '{max_frames}', 'a b', 'c d', 'e f']);
+    expect(commandWords(`'$(x)' '; y'`)).toEqual(['$(x)', '; y']);
+  });
+
+  it('--allocator-from-file with --allocator names two allocators (exit 2)', () => {
+    expectOneLineExit2(runMain(['replay', fileWith(() => undefined), '--allocator-from-file', '--allocator', 'port']), '--allocator-from-file');
+  });
+});
