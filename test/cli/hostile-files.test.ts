@@ -3,11 +3,11 @@
 // (exit 2, one line naming the field) or exported so that the generated code is exactly the code of
 // a benign file — the hostile text only inside comments and escaped string literals. Replay never
 // runs a command or module a file names unless asked, and then without a shell.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandWords } from '../../src/targets/command-words.js';
-import { ROOT, removeTempDirs, runMain, tempDir, type Ran } from './helpers.js';
+import { campaignPaths, pathFlags, ROOT, removeTempDirs, runMain, tempDir, writeBaseline, type Ran } from './helpers.js';
 
 type Json = Record<string, any>;
 const BASE = join(ROOT, 'reports', 'regressions', 'reserve-misses-last-frame-of-unaligned-range.small.json');
@@ -41,7 +41,7 @@ function set(json: Json, path: string, value: unknown): void {
   else holder[last] = value;
 }
 
-export function expectOneLineExit2(ran: Ran, ...mentions: string[]): void {
+function expectOneLineExit2(ran: Ran, ...mentions: string[]): void {
   expect(ran.status, ran.stderr).toBe(2);
   expect(ran.stderr).toMatch(/^framecheck: [^\n]+\n$/);
   expect(ran.stderr).not.toContain('internal error');
@@ -190,5 +190,83 @@ describe('replay: the file\'s allocator is shown, not run', () => {
 
   it('--allocator-from-file with --allocator names two allocators (exit 2)', () => {
     expectOneLineExit2(runMain(['replay', fileWith(() => undefined), '--allocator-from-file', '--allocator', 'port']), '--allocator-from-file');
+  });
+});
+
+describe('merge: shards of one campaign, each once; paths stay inside their folders', () => {
+  /** A shard's report folder (reports/latest resolved), from a small in-process campaign. */
+  function shard(name: string, flags: string[]): string {
+    const paths = campaignPaths(dir, name);
+    mkdirSync(paths.corpus, { recursive: true });
+    writeBaseline(paths.baseline, {});
+    const ran = runMain(['--scope', 'small', '--runs', '40', '--seed', '5', '--no-corpus-write', ...flags, ...pathFlags(paths)]);
+    expect(ran.status, ran.stderr).toBeLessThan(2);
+    return realpathSync(join(paths.reports, 'latest'));
+  }
+  let one: string;
+  let two: string;
+  beforeAll(() => {
+    one = shard('shard-1', ['--shard', '1/2']);
+    two = shard('shard-2', ['--shard', '2/2']);
+  });
+  const results = (folder: string): Json => JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8')) as Json;
+  /** A copy of a shard folder with its results.json edited. */
+  function editedShard(folder: string, edit: (json: Json) => void): string {
+    const copy = join(dir, `edited-shard-${written++}`);
+    cpSync(folder, copy, { recursive: true });
+    const json = results(copy);
+    edit(json);
+    writeFileSync(join(copy, 'results.json'), JSON.stringify(json));
+    return copy;
+  }
+  const freshOut = (): string => join(dir, `merged-${written++}`);
+
+  it('the two shards merge (exit 0 or 1), not partial', () => {
+    const out = freshOut();
+    expect(runMain(['merge', one, two, '--out', out]).status).toBeLessThan(2);
+    expect(results(out).partial).toBeUndefined();
+  });
+
+  it('a counterexample path leading outside the shard (../../x) is exit 2, and nothing is written', () => {
+    expect(results(one).findings.length).toBeGreaterThan(0);
+    for (const path of ['../../x.json', '/etc/passwd', 'counterexamples/../../../x.json']) {
+      const evil = editedShard(one, (json) => set(json, 'findings.0.counterexample', path));
+      const out = freshOut();
+      expectOneLineExit2(runMain(['merge', evil, two, '--out', out]), 'findings[0].counterexample');
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it('a missing counterexample file is exit 2 naming it (not an internal error)', () => {
+    const evil = editedShard(one, (json) => set(json, 'findings.0.counterexample', 'counterexamples/gone.json'));
+    expectOneLineExit2(runMain(['merge', evil, two, '--out', freshOut()]), 'gone.json', 'no such file');
+  });
+
+  it('--out naming an input shard is exit 2, and the shard is left as it was', () => {
+    const before = readFileSync(join(one, 'results.json'), 'utf8');
+    expectOneLineExit2(runMain(['merge', one, two, '--out', one]), '--out', 'overwrite');
+    expectOneLineExit2(runMain(['merge', one, two, '--out', join(one, 'counterexamples')]), '--out');
+    expect(readFileSync(join(one, 'results.json'), 'utf8')).toBe(before);
+  });
+
+  it('the same shard twice is exit 2 (it would double the runs)', () => {
+    expectOneLineExit2(runMain(['merge', one, one, '--out', freshOut()]), 'shard 1/2 is given twice');
+  });
+
+  it('a missing shard is exit 2; --allow-partial merges and marks the report partial', () => {
+    expectOneLineExit2(runMain(['merge', two, '--out', freshOut()]), 'shard 1/2', 'missing', '--allow-partial');
+    const out = freshOut();
+    const ran = runMain(['merge', two, '--out', out, '--allow-partial']);
+    expect(ran.status).toBeLessThan(2);
+    expect(ran.stdout).toContain('PARTIAL');
+    expect(results(out).partial).toEqual({ missingShards: [1], of: 2 });
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('**Partial report:** merged without shard 1 of 2');
+  });
+
+  it('a shard of a campaign with other flags (a policy, a shard count) is exit 2', () => {
+    const policy = shard('shard-policy', ['--shard', '2/2', '--policy', 'allocation=strict']);
+    expectOneLineExit2(runMain(['merge', one, policy, '--out', freshOut()]), 'a shard of another campaign', 'allocation=strict');
+    const three = editedShard(two, (json) => set(json, 'shard', { index: 2, count: 3 }));
+    expectOneLineExit2(runMain(['merge', one, three, '--out', freshOut()]), 'a shard of another campaign', 'one of 3 shards');
   });
 });
