@@ -76,7 +76,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
   --format F            text (default) or json (results.json on stdout)
 
 Exit codes: 0 every property holds (or only baselined findings), 1 a property fails or a coverage
-requirement is not met, 2 bad usage or bad input, 3 internal error.`;
+requirement is not met, 2 bad usage or bad input, 3 internal error, 4 a report could not be written
+whole (disk full, read-only, permissions; the previous version of each file is kept).`;
 
 export interface RunOptions {
   readonly seed: number;
