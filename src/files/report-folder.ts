@@ -1,18 +1,20 @@
 // Where a campaign's reports go: reports/runs/<time>-seed<seed>[-shard<i>of<n>]/ with results.json,
 // summary.md, junit.xml, report.html and counterexamples/, and reports/latest pointing at the
 // newest folder (a symlink replaced atomically by renaming a fresh one over it).
-import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CampaignReport } from '../reporters/campaign-report.js';
 import { renderHtml } from '../reporters/report-html.js';
 import { renderJunit } from '../reporters/junit-xml.js';
 import { renderSummary } from '../reporters/summary-md.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+import { inputError } from './input-error.js';
 
 export const REPORT_FILES = ['results.json', 'summary.md', 'junit.xml', 'report.html'] as const;
 
 export function createRunFolder(reportsDir: string, seed: number, shard: { index: number; count: number } | null, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  if (existsSync(reportsDir) && !statSync(reportsDir).isDirectory()) throw inputError(reportsDir, 'is a file: --reports names the folder reports are written to');
   const name = `${stamp}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   // Two campaigns in the same second with the same seed get folders of their own.
   for (let attempt = 0; ; attempt++) {

@@ -3,9 +3,11 @@
 // (exit 2, one line naming the field) or exported so that the generated code is exactly the code of
 // a benign file — the hostile text only inside comments and escaped string literals. Replay never
 // runs a command or module a file names unless asked, and then without a shell.
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_COUNTEREXAMPLE_STEPS, MAX_INPUT_FILE_BYTES, MAX_MEMORY_MAP_ENTRIES } from '../../src/files/input-limits.js';
 import { commandWords } from '../../src/targets/command-words.js';
 import { campaignPaths, pathFlags, ROOT, removeTempDirs, runMain, tempDir, writeBaseline, type Ran } from './helpers.js';
 
@@ -268,5 +270,62 @@ describe('merge: shards of one campaign, each once; paths stay inside their fold
     expectOneLineExit2(runMain(['merge', one, policy, '--out', freshOut()]), 'a shard of another campaign', 'allocation=strict');
     const three = editedShard(two, (json) => set(json, 'shard', { index: 2, count: 3 }));
     expectOneLineExit2(runMain(['merge', one, three, '--out', freshOut()]), 'a shard of another campaign', 'one of 3 shards');
+  });
+});
+
+describe('inputs have types and limits: exit 2 with one line naming the limit, never exit 3', () => {
+  it('a memory map or counterexample that is not a regular file (/dev/zero, a FIFO)', () => {
+    const fifo = join(dir, 'a-fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const special of ['/dev/zero', fifo]) {
+      expectOneLineExit2(runMain(['replay', special]), special, 'not a regular file');
+      expectOneLineExit2(runMain(['export', special, '--to', 'rust']), special, 'not a regular file');
+      expectOneLineExit2(runMain(['--scope', 'small', '--runs', '1', '--memory-map', special, '--reports', join(dir, 'never')]), special, 'not a regular file');
+    }
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+
+  it(`a file over ${MAX_INPUT_FILE_BYTES} bytes is refused before it is read`, () => {
+    const big = join(dir, 'big.json');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_INPUT_FILE_BYTES + 1);
+    expectOneLineExit2(runMain(['replay', big]), big, `over the ${MAX_INPUT_FILE_BYTES}-byte limit`);
+  });
+
+  it(`a memory map with more than ${MAX_MEMORY_MAP_ENTRIES} entries, in dmesg or JSON form`, () => {
+    const lines = Array.from({ length: MAX_MEMORY_MAP_ENTRIES + 1 }, (_, i) => `BIOS-e820: [mem 0x${(i * 0x1000).toString(16)}-0x${(i * 0x1000 + 0xfff).toString(16)}] usable`);
+    const dmesg = join(dir, 'huge.e820.txt');
+    writeFileSync(dmesg, `${lines.join('\n')}\n`);
+    expectOneLineExit2(runMain(['--scope', 'small', '--runs', '1', '--memory-map', dmesg, '--reports', join(dir, 'never')]), dmesg, `more than ${MAX_MEMORY_MAP_ENTRIES}`);
+    const json = join(dir, 'huge-map.json');
+    writeFileSync(json, JSON.stringify({ format: 'framecheck-memory-map', regions: Array.from({ length: MAX_MEMORY_MAP_ENTRIES + 1 }, (_, i) => ({ base: `0x${(i * 0x1000).toString(16)}`, length: '0x1000', kind: 'Usable' })) }));
+    expectOneLineExit2(runMain(['--scope', 'small', '--runs', '1', '--memory-map', json, '--reports', join(dir, 'never')]), json, `limit of ${MAX_MEMORY_MAP_ENTRIES}`);
+  });
+
+  it(`a counterexample with more than ${MAX_COUNTEREXAMPLE_STEPS} steps`, () => {
+    const file = fileWith((json) => {
+      json.steps = Array.from({ length: MAX_COUNTEREXAMPLE_STEPS + 1 }, () => json.steps[1]);
+    });
+    expectOneLineExit2(runMain(['replay', file]), file, `"steps" holds ${MAX_COUNTEREXAMPLE_STEPS + 1} entries, over the limit of ${MAX_COUNTEREXAMPLE_STEPS}`);
+  });
+
+  it.each([
+    ['no "finding"', (json: Json) => set(json, 'finding', undefined), '"finding" is missing'],
+    ['steps without "expected"', (json: Json) => set(json, 'steps.0.expected', undefined), '"steps[0].expected" is missing'],
+    ['a maxFrames of 2^40', (json: Json) => set(json, 'target.maxFrames', 2 ** 40), '"target.maxFrames" must be a positive multiple of 64 up to 4194304'],
+  ])('a counterexample with %s: replay and export exit 2', (_name, edit, message) => {
+    const file = fileWith(edit);
+    expectOneLineExit2(runMain(['replay', file]), file, message);
+    expectOneLineExit2(runMain(['export', file, '--to', 'vitest']), file, message);
+  });
+
+  it('--reports or --corpus naming a file, export --out naming a folder', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const paths = campaignPaths(dir, 'paths');
+    writeBaseline(paths.baseline, {});
+    expectOneLineExit2(runMain(['--scope', 'small', '--runs', '1', '--reports', file, '--corpus', paths.corpus, '--baseline', paths.baseline]), file, '--reports');
+    expectOneLineExit2(runMain(['--scope', 'small', '--runs', '1', '--reports', paths.reports, '--corpus', file, '--baseline', paths.baseline]), file, '--corpus');
+    expectOneLineExit2(runMain(['export', BASE, '--to', 'vitest', '--out', dir]), '--out', 'is a folder');
   });
 });
