@@ -137,4 +137,10 @@ export function checkCounterexample(json: Json): void {
   });
   ranges(frameMap.allocatorFree, 'frameMap.allocatorFree', maxFrames as number);
   if (frameMap.frame !== undefined) count(frameMap.frame, 'frameMap.frame');
+  if (json.fault !== undefined) {
+    const fault = object(json.fault, 'fault');
+    if (!['crash', 'timeout', 'protocol', 'start'].includes(fault.kind as string)) fail('fault.kind', 'must be crash, timeout, protocol or start');
+    if (fault.status !== undefined) text(fault.status, 'fault.status', true);
+    if (fault.stderrTail !== undefined) array(fault.stderrTail, 'fault.stderrTail', 100).forEach((line, i) => text(line, `fault.stderrTail[${i}]`));
+  }
 }

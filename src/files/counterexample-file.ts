@@ -51,6 +51,8 @@ export interface CounterexampleFile {
   readonly divergingStep: number | null;
   readonly steps: readonly CounterexampleStep[];
   readonly frameMap: FoundFailure['frameMap'];
+  /** target-responds: how the target failed on the last step (a native driver's exit status, its stderr tail). */
+  readonly fault?: FoundFailure['violation']['fault'];
 }
 
 /** A counterexample file read back: its recorded steps, decoded, and where they came from. */
@@ -95,6 +97,7 @@ export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: Targ
       modelTotal: record.modelTotal,
     })),
     frameMap: failure.frameMap,
+    ...(failure.violation.fault !== undefined && { fault: failure.violation.fault }),
   };
 }
 

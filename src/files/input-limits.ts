@@ -14,5 +14,5 @@ export const MAX_MEMORY_MAP_ENTRIES = 4_096;
 /** Steps of one counterexample: campaigns generate at most 80 commands, bounded-exhaustive search fewer. */
 export const MAX_COUNTEREXAMPLE_STEPS = 10_000;
 
-/** Length of a free-text field of a file (a title, a message, a signature). */
-export const MAX_TEXT_FIELD_LENGTH = 4_096;
+/** Length of a free-text field of a file (a title, a message with a driver's stderr tail, a signature). */
+export const MAX_TEXT_FIELD_LENGTH = 65_536;

@@ -273,14 +273,14 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
   let pending = '';
   const readBuffer = Buffer.alloc(64 * 1024);
 
-  const stderrTail = (): string => {
+  const stderrLines = (): string[] => {
     try {
-      const lines = fs.readFileSync(errPath, 'utf8').split('\n').filter((l) => l.trim() !== '');
-      return lines.length === 0 ? '' : `; last lines of its stderr:\n${lines.slice(-STDERR_TAIL_LINES).join('\n')}`;
+      return fs.readFileSync(errPath, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(-STDERR_TAIL_LINES);
     } catch {
-      return '';
+      return [];
     }
   };
+  const stderrTail = (lines = stderrLines()): string => (lines.length === 0 ? '' : `; last lines of its stderr:\n${lines.join('\n')}`);
 
   const childStatus = (): string => {
     const pid = child?.pid;
@@ -330,12 +330,14 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
     if (failure !== undefined) throw failure;
     if (closed || toChild === undefined || fromChild === undefined) throw new TargetFault('crash', `the driver ${commandText} is closed`);
     const gone = (what: string): TargetFault => {
+      const stderr = stderrLines();
       if (watchdog?.fired) {
         const message = `the driver ${commandText} did not answer ${JSON.stringify(line)} within ${stepTimeoutMs} ms (killed)`;
-        return new TargetFault(phase === 'start' ? 'start' : 'timeout', message);
+        return new TargetFault(phase === 'start' ? 'start' : 'timeout', message, { status: `killed after ${stepTimeoutMs} ms without an answer`, stderrTail: stderr });
       }
-      const message = `the driver ${commandText} ${what} on ${JSON.stringify(line)} (${childStatus()})${stderrTail()}`;
-      return new TargetFault(phase === 'start' ? 'start' : 'crash', message);
+      const status = childStatus();
+      const message = `the driver ${commandText} ${what} on ${JSON.stringify(line)} (${status})${stderrTail(stderr)}`;
+      return new TargetFault(phase === 'start' ? 'start' : 'crash', message, { status, stderrTail: stderr });
     };
     watchdog?.arm();
     try {
