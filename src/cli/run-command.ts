@@ -18,7 +18,7 @@ import { runCampaign } from '../runner/campaign.js';
 import { replayCounterexample } from '../runner/replay.js';
 import type { Region } from '../targets/step.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
-import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, usageError } from './flags.js';
+import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, stepTimeoutFlag, usageError } from './flags.js';
 import { createProgress } from './progress.js';
 import { resolveAllocator } from './allocator-flag.js';
 
@@ -34,6 +34,7 @@ export const RUN_FLAGS = {
   profile: { type: 'string' },
   allocator: { type: 'string' },
   'allocator-cmd': { type: 'string' },
+  'step-timeout': { type: 'string' },
   against: { type: 'string' },
   policy: { type: 'string' },
   reports: { type: 'string' },
@@ -54,6 +55,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
                         (the Rust seed itself, built by native/seed-driver for each scope and profile)
   --allocator-cmd CMD   a native allocator driver speaking docs/protocol.md; {max_frames} and {profile} in CMD
                         are filled in per scope
+  --step-timeout T      how long a native driver may take over one request before it counts as hung
+                        (500ms, 5s, 2m; default 5s): a timeout finding, docs/protocol.md
   --against NAME        differential mode: judge the allocator by a second one (port, corrected, seed or
                         cmd:<command>) instead of the model; the first step where they differ is the finding
   --policy LIST         the promises to check, models/SPEC.md: allocation=loose|strict,
@@ -111,7 +114,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     runs: { small: integerFlag('runs', values.runs, 10_000, 1), full: integerFlag('full-runs', values['full-runs'], 1_000, 1) },
     timeLimitMs: durationFlag('time-limit', values['time-limit']),
     scopes: scope === 'both' ? ['small', 'full'] : [scope],
-    spec: { allocator: resolveAllocator(values.allocator, values['allocator-cmd']), profile: choiceFlag('profile', values.profile, ['debug', 'release'] as const, 'debug') },
+    spec: { allocator: resolveAllocator(values.allocator, values['allocator-cmd']), profile: choiceFlag('profile', values.profile, ['debug', 'release'] as const, 'debug'), ...stepTimeout(values['step-timeout']) },
     policy: policyFlag(values.policy),
     ...(values.against !== undefined && { against: resolveAgainst(values.against) }),
     reportsDir,
@@ -125,6 +128,11 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
   };
 }
 
+const stepTimeout = (value: string | undefined): { stepTimeoutMs?: number } => {
+  const ms = stepTimeoutFlag(value);
+  return ms === undefined ? {} : { stepTimeoutMs: ms };
+};
+
 function resolveAgainst(name: string): string {
   return name.startsWith('cmd:') ? name : resolveAllocator(name, undefined);
 }
@@ -136,6 +144,7 @@ export const shardSeed = (seed: number, shard: { index: number } | null): number
 function replayCommand(options: RunOptions): string {
   const allocator = options.spec.allocator.startsWith('cmd:') ? `--allocator-cmd '${options.spec.allocator.slice(4)}'` : `--allocator ${options.spec.allocator}`;
   const flags = [`--seed ${options.seed}`, allocator, `--profile ${options.spec.profile}`];
+  if (options.spec.stepTimeoutMs !== undefined) flags.push(`--step-timeout ${options.spec.stepTimeoutMs}ms`);
   if (options.against !== undefined) flags.push(`--against '${options.against}'`);
   const policy = Object.entries(options.policy).map(([name, choice]) => `${name}=${choice}`);
   if (policy.length > 0) flags.push(`--policy ${policy.join(',')}`);
