@@ -21,6 +21,7 @@ import { createTarget, type TargetSpec } from '../targets/target-spec.js';
 import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, stepTimeoutFlag, usageError } from './flags.js';
 import { createProgress } from './progress.js';
 import { resolveAllocator } from './allocator-flag.js';
+import { announceRunFolder } from './interrupt-watch.js';
 
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const REAL_MAPS_DIR = join(PROJECT_ROOT, 'data', 'memory-maps');
@@ -186,6 +187,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
     if (options.against !== undefined) createTarget({ ...options.spec, allocator: options.against }, SCOPES[name].maxFrames).close?.();
   }
   const folder = createRunFolder(options.reportsDir, options.seed, options.shard);
+  announceRunFolder(folder);
   const command = replayCommand(options);
   progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, seed ${options.seed}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (seed ${seed})` : ''}`);
   progress.line(`  reproduce this campaign: ${command}`);

@@ -263,6 +263,7 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
   const outPath = path.join(dir, 'out');
   const errPath = path.join(dir, 'stderr');
 
+  let errRead: number | undefined; // our read end of the child's stderr file
   let toChild: number | undefined; // our write end of `in`
   let fromChild: number | undefined; // our read end of `out`
   let child: ChildProcess | undefined;
@@ -275,7 +276,11 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
 
   const stderrLines = (): string[] => {
     try {
-      return fs.readFileSync(errPath, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(-STDERR_TAIL_LINES);
+      if (errRead === undefined) return [];
+      const size = fs.fstatSync(errRead).size;
+      const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+      fs.readSync(errRead, tail, 0, tail.length, size - tail.length);
+      return tail.toString('utf8').split('\n').filter((l) => l.trim() !== '').slice(-STDERR_TAIL_LINES);
     } catch {
       return [];
     }
@@ -305,17 +310,27 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
     }
   };
 
-  const cleanup = (): void => {
-    closeQuietly(toChild);
-    closeQuietly(fromChild);
-    toChild = undefined;
-    fromChild = undefined;
-    watchdog?.stop();
+  /**
+   * The FIFOs and the stderr file are used through open descriptors only, so their folder goes as
+   * soon as the child has them: an interrupted or killed campaign leaves nothing in the temp dir.
+   */
+  const removeFolder = (): void => {
     try {
       fs.rmSync(dir, { recursive: true, force: true });
     } catch {
       /* best effort */
     }
+  };
+
+  const cleanup = (): void => {
+    closeQuietly(toChild);
+    closeQuietly(fromChild);
+    closeQuietly(errRead);
+    toChild = undefined;
+    fromChild = undefined;
+    errRead = undefined;
+    watchdog?.stop();
+    removeFolder();
   };
 
   /** The child is gone or unusable: remember why, kill what is left, and throw. */
@@ -396,6 +411,7 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
       fromChild = fs.openSync(outPath, O_RDONLY);
       closeQuietly(outProbe);
       errFd = fs.openSync(errPath, 'w');
+      errRead = fs.openSync(errPath, 'r');
       watchdog = new Watchdog(stepTimeoutMs);
       child = spawn(program, args, { stdio: [childIn, childOut, errFd], detached: true });
       child.on('error', () => undefined);
@@ -403,6 +419,7 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
         exitStatus = signal !== null ? `killed by signal ${signal}` : `exit status ${code}`;
       });
       child.unref();
+      removeFolder();
     } catch (error) {
       if (error instanceof TargetFault) throw error;
       throw new TargetFault('start', `cannot start the driver ${commandText}: ${(error as Error).message}`);
