@@ -144,7 +144,7 @@ describe('export --to vitest', () => {
     expect(ran.status).toBe(0);
     expect(ran.stdout).toContain(`// framecheck counterexample ${loaded.content.finding.id}`);
     expect(ran.stdout).toMatch(/^import \{ (isFrameFrom, )?openAllocator \} from "\.\/src\/testing\/index\.js";$/m);
-    expect(ran.stdout).toContain(`openAllocator({ maxFrames: 512, profile: 'debug' })`);
+    expect(ran.stdout).toContain(`openAllocator({ maxFrames: 512, profile: "debug" })`);
   });
 });
 
