@@ -55,7 +55,8 @@ describe.skipIf(unavailable !== undefined)(`exported Rust tests against the seed
   it('compiles warning-free under RUSTFLAGS="-D warnings", in debug and release', () => {
     for (const text of [output, release]) {
       expect(text).not.toContain('could not compile');
-      expect(text).not.toMatch(/^(error|warning)(\[\w+\])?:/m);
+      // (cargo's own "error: test failed" is expected: the exported tests fail on the seed by design)
+      expect(text).not.toMatch(/^(error|warning)(\[\w+\])?:(?! test failed, to rerun)/m);
       expect(text).toMatch(/running \d+ tests?/);
     }
   });
