@@ -69,8 +69,10 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
     for (const [i, finding] of report.findings.entries()) {
       if (findings.some((kept) => kept.id === finding.id && kept.scope === finding.scope)) continue;
       const relative = pathInside(folder, finding.counterexample, join(folder, 'results.json'), `findings[${i}].counterexample`);
-      copies.push({ file: relative, content: readCounterexample(join(folder, relative)).content });
-      findings.push({ ...finding, counterexample: relative });
+      const { content } = readCounterexample(join(folder, relative));
+      copies.push({ file: relative, content });
+      // The report shows the counterexample file as read and checked, not the copy inside results.json.
+      findings.push({ ...finding, counterexample: relative, content });
     }
   }
   for (const { file, content } of copies) writeCounterexample(join(values.out, file), content);
