@@ -75,21 +75,19 @@ export function measureTimeToFind(seeds: readonly number[], numRuns: number, onS
       numRuns: () => numRuns,
       target: (scope) => createTarget({ allocator: 'port', profile: 'debug' }, scope.maxFrames),
       newModel: (scope) => new FrameModel({ maxFrames: scope.maxFrames }),
-      onSearch: (_scope, stats, failure) => {
+      onFinding: (_scope, failure, stats) => {
         const t = now();
-        if (failure !== undefined) {
-          hits.push({
-            seed,
-            findingId: failure.findingId,
-            order: ++order,
-            sinceStartMs: Number(t - start) / 1e6,
-            ownSearchMs: Number(t - last) / 1e6,
-            runs: stats.runs,
-            shrunkLength: failure.trace.length,
-            divergingOp: failure.trace[failure.trace.length - 1]?.concrete.op ?? '?',
-          });
-        }
-        last = now(); // the next search starts after this callback
+        hits.push({
+          seed,
+          findingId: failure.identity.id,
+          order: ++order,
+          sinceStartMs: Number(t - start) / 1e6,
+          ownSearchMs: Number(t - last) / 1e6,
+          runs: stats.runs,
+          shrunkLength: failure.trace.length,
+          divergingOp: failure.trace[failure.trace.length - 1]?.concrete.op ?? '?',
+        });
+        last = now(); // the search goes on after this callback
       },
     });
     const campaign: SeedCampaign = {

@@ -22,6 +22,11 @@ export interface KnownFinding {
   readonly fix: string;
   /** Does this step, sent to an allocator in the model's state, expose the defect? */
   triggeredBy(step: ConcreteStep, model: FrameModel): boolean;
+  /**
+   * How the defect shows, as `<property>: <shape>` (src/findings/identity.ts): a failure at a step
+   * that triggers this finding is this finding only when it diverges in one of these ways.
+   */
+  readonly divergences: readonly string[];
   /** Shows only as a target that stops answering (a hang): names only such failures. */
   readonly onlyAsHang?: boolean;
 }
@@ -77,6 +82,10 @@ function frameIs(step: ConcreteStep, model: FrameModel, ops: readonly ConcreteSt
 export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'init-double-counts-overlapping-usable-regions',
+    divergences: [
+      'counters-match-model: free_count above, total_count above',
+      'counters-match-model: free_count below, total_count above',
+    ],
     title: 'init counts a frame once per usable region that contains it',
     severity: 'medium',
     rootCause: 'init adds to total_frames and free_frames for every frame of every usable region, whether or not an earlier region already freed it.',
@@ -89,6 +98,11 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'init-frees-frames-of-reserved-regions',
+    divergences: [
+      'counters-match-model: free_count above, total_count above',
+      'counters-match-model: free_count below, total_count above',
+      'counters-match-model: free_count equal, total_count above',
+    ],
     title: 'a usable entry frees frames that a reserved entry of the same map covers',
     severity: 'critical',
     rootCause: 'init frees every usable region and never re-marks the non-usable ones, so where entries overlap the usable one wins and firmware or MMIO frames are handed out.',
@@ -102,6 +116,13 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'init-region-end-overflows',
+    divergences: [
+      'never-panics: panic: attempt to add with overflow (FrameAllocator::init: region.base + region.length)',
+      'counters-match-model: free_count below, total_count below',
+      'counters-match-model: free_count above, total_count above',
+      'counters-match-model: free_count below, total_count equal',
+      'counters-match-model: free_count equal, total_count above',
+    ],
     title: 'a usable region ending past 2^64 panics (debug) or is dropped (release)',
     severity: 'high',
     rootCause: 'init computes region.base + region.length in u64 without checking, which panics in a debug build and wraps to a tiny end address in a release build.',
@@ -110,6 +131,10 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     triggeredBy: (step) => usableRegions(step).some((region) => region.base + region.length > U64_MAX),
   },  {
     id: 'reserve-size-rounding-overflows',
+    divergences: [
+      'never-panics: panic: attempt to add with overflow (FrameAllocator::reserve_kernel: kernel_size + PAGE_SIZE - 1)',
+      'counters-match-model: free_count above, total_count equal',
+    ],
     title: 'reserving a size within a page of 2^64 panics (debug) or reserves nothing (release)',
     severity: 'high',
     rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, which overflows for sizes above 2^64 - PAGE_SIZE.',
@@ -118,6 +143,9 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
   },  {
     id: 'reserve-and-init-loop-over-every-frame-requested',
+    divergences: [
+      'target-responds: fault: timeout',
+    ],
     onlyAsHang: true,
     title: 'a huge reservation or usable region makes init or reserve_kernel loop for hours',
     severity: 'high',
@@ -135,6 +163,14 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'phys-addr-masking-aliases-high-addresses',
+    divergences: [
+      'counters-match-model: free_count above, total_count above',
+      'counters-match-model: free_count below, total_count above',
+      'counters-match-model: free_count below, total_count equal',
+      'counters-match-model: free_count equal, total_count above',
+      'result-matches-model: returned Err(FrameInUse), promised Err(InvalidFrame)',
+      'result-matches-model: returned Ok(Frame), promised Err(InvalidFrame)',
+    ],
     title: 'addresses above 52 bits are masked onto low frames',
     severity: 'critical',
     rootCause: 'PhysAddr::new silently drops address bits above 52, so a region, reservation or requested address beyond physical memory lands on a low frame (or loses its end).',
@@ -148,6 +184,11 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
 
   {
     id: 'deallocate-frees-frames-not-handed-out',
+    divergences: [
+      'result-matches-model: returned Ok(()), promised Err(InvalidFrame)',
+      'frame-state-matches-model: bit free, frame never-usable',
+      'frame-state-matches-model: bit free, frame reserved',
+    ],
     title: 'deallocate frees reserved and never-usable frames into the free pool',
     severity: 'critical',
     rootCause: 'deallocate frees any frame whose bit is set, and the bitmap cannot tell a handed-out frame from a reserved or never-usable one.',
@@ -157,6 +198,9 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'reserve-misses-last-frame-of-unaligned-range',
+    divergences: [
+      'counters-match-model: free_count above, total_count equal',
+    ],
     title: 'reserving from an unaligned start leaves the last frame of the range free',
     severity: 'high',
     rootCause: 'reserve_kernel reserves ceil(size / PAGE_SIZE) frames from the frame containing start, which is one frame short whenever the range starts inside a frame and crosses one more boundary.',
@@ -172,6 +216,9 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
 
   {
     id: 'allocate-specific-reports-frame-in-use-outside-usable-memory',
+    divergences: [
+      'result-matches-model: returned Err(FrameInUse), promised Err(InvalidFrame)',
+    ],
     title: 'allocate_specific answers FrameInUse for a frame outside usable memory',
     severity: 'low',
     rootCause: 'allocate_specific only range-checks against MAX_FRAMES, and a never-usable frame below it looks like any used bit, so the caller is told FrameInUse where the error docs promise InvalidFrame.',

@@ -2,6 +2,7 @@
 // end of a run). Per-step checks look only at what the step touched — its result, the counters and
 // one frame's bit — so that full-scale runs cost the allocator's own work, not the harness's.
 import type { FrameModel, FrameStatus } from '../models/index.js';
+import type { Outcome } from '../src/targets/step.js';
 import type { ConcreteStep, FrameRange, StepReport } from '../src/targets/target.js';
 import { FRAME_RETURNING_OPS, formatOutcome } from '../src/targets/step-format.js';
 import { touchedFrame } from '../src/targets/touched-frame.js';
@@ -33,12 +34,35 @@ export const describeProperty = (id: PropertyId): string => (id in INVARIANTS ? 
 export interface Violation {
   readonly property: InvariantId;
   readonly message: string;
+  /**
+   * What diverged, without the numbers: which result or error against which promise, counters
+   * above or below the model, which panic, which frame status. With the property and the call it
+   * is the failure's behavioural signature (src/findings/signature.ts).
+   */
+  readonly shape: string;
 }
 
 const PAGE_SIZE = 4096;
 const NEVER_HANDED_OUT: ReadonlySet<FrameStatus> = new Set(['reserved', 'never-usable', 'beyond-capacity']);
 
-const violation = (property: InvariantId, message: string): Violation => ({ property, message });
+const violation = (property: InvariantId, message: string, shape: string): Violation => ({ property, message, shape });
+
+/** Above, below or equal: how a figure stands against the model's. */
+const against = (actual: number, promised: number): string => (actual > promised ? 'above' : actual < promised ? 'below' : 'equal');
+
+/** An outcome without its numbers: `Ok(Frame)`, `Ok(())`, `Ok(value)`, `Err(FrameInUse)`. */
+export function outcomeShape(outcome: Outcome, op?: ConcreteStep['op']): string {
+  switch (outcome.kind) {
+    case 'ok':
+      return outcome.value === undefined ? 'Ok(())' : op !== undefined && FRAME_RETURNING_OPS.has(op) ? 'Ok(Frame)' : 'Ok(value)';
+    case 'err':
+      return `Err(${outcome.error})`;
+    case 'panic':
+      return 'panic';
+    case 'skipped':
+      return 'skipped';
+  }
+}
 
 /** Frame handed out by this step, if it handed one out. */
 function handedOutFrame(step: ConcreteStep, report: StepReport): number | undefined {
@@ -51,15 +75,17 @@ function handedOutFrame(step: ConcreteStep, report: StepReport): number | undefi
 /** Checks against the model as it was before the step: what the step returned. */
 export function checkResult(step: ConcreteStep, report: StepReport, model: FrameModel): Violation | undefined {
   const { outcome } = report;
-  if (outcome.kind === 'panic') return violation('never-panics', `panicked: ${outcome.message}`);
+  if (outcome.kind === 'panic') return violation('never-panics', `panicked: ${outcome.message}`, `panic: ${outcome.message}`);
   const frame = handedOutFrame(step, report);
   if (frame !== undefined) {
     const status: FrameStatus = frame < model.maxFrames ? model.statusOf(frame) : 'beyond-capacity';
-    if (status === 'handed-out') return violation('no-frame-handed-out-twice', `handed out Frame(${frame}), which is already handed out`);
-    if (NEVER_HANDED_OUT.has(status)) return violation('reserved-frames-never-handed-out', `handed out Frame(${frame}), which is ${status}`);
+    if (status === 'handed-out') return violation('no-frame-handed-out-twice', `handed out Frame(${frame}), which is already handed out`, 'handed out a handed-out frame');
+    if (NEVER_HANDED_OUT.has(status)) return violation('reserved-frames-never-handed-out', `handed out Frame(${frame}), which is ${status}`, `handed out a ${status} frame`);
   }
   if (!model.accepts(step, outcome)) {
-    return violation('result-matches-model', `returned ${formatOutcome(outcome, step.op)}, promised ${model.describeExpectation(step)}`);
+    const expectation = model.expectation(step);
+    const promised = expectation.kind === 'exact' ? outcomeShape(expectation.outcome, step.op) : 'Ok(free Frame)';
+    return violation('result-matches-model', `returned ${formatOutcome(outcome, step.op)}, promised ${model.describeExpectation(step)}`, `returned ${outcomeShape(outcome, step.op)}, promised ${promised}`);
   }
   return undefined;
 }
@@ -69,18 +95,19 @@ export function checkState(step: ConcreteStep, report: StepReport, model: FrameM
   // Before init the bitmap means nothing (the seed leaves it zeroed and refuses every request).
   const frame = model.initialized ? touchedFrame(step, report.outcome, model.maxFrames) : undefined;
   if (frame !== undefined) {
-    if (report.frameUsed === undefined) return violation('frame-state-matches-model', `the allocator did not report the bitmap bit of Frame(${frame})`);
+    if (report.frameUsed === undefined) return violation('frame-state-matches-model', `the allocator did not report the bitmap bit of Frame(${frame})`, 'bit not reported');
     const status = model.statusOf(frame);
     if (report.frameUsed !== (status !== 'free')) {
-      return violation('frame-state-matches-model', `the bitmap marks Frame(${frame}) ${report.frameUsed ? 'used' : 'free'}; it is ${status}`);
+      const bit = report.frameUsed ? 'used' : 'free';
+      return violation('frame-state-matches-model', `the bitmap marks Frame(${frame}) ${bit}; it is ${status}`, `bit ${bit}, frame ${status}`);
     }
   }
   const free = model.freeCount();
   const total = model.totalCount();
   if (report.free !== free || report.total !== total) {
-    return violation('counters-match-model', `free_count ${report.free}, total_count ${report.total}; promised ${free} and ${total}`);
+    return violation('counters-match-model', `free_count ${report.free}, total_count ${report.total}; promised ${free} and ${total}`, `free_count ${against(report.free, free)}, total_count ${against(report.total, total)}`);
   }
-  if (report.free > report.total) return violation('free-within-total', `free_count ${report.free} > total_count ${report.total}`);
+  if (report.free > report.total) return violation('free-within-total', `free_count ${report.free} > total_count ${report.total}`, 'free_count above total_count');
   return checkStatistics(step, report);
 }
 
@@ -93,7 +120,8 @@ function checkStatistics(step: ConcreteStep, report: StepReport): Violation | un
     case 'memory_stats': {
       const [free, total] = outcome.value as readonly [number, number];
       if (free === report.free * PAGE_SIZE && total === report.total * PAGE_SIZE) return undefined;
-      return violation('statistics-follow-counters', `memory_stats() = (${free}, ${total}) with free_count ${report.free}, total_count ${report.total}`);
+      const off = [free !== report.free * PAGE_SIZE && `free ${against(free, report.free * PAGE_SIZE)}`, total !== report.total * PAGE_SIZE && `total ${against(total, report.total * PAGE_SIZE)}`].filter(Boolean).join(', ');
+      return violation('statistics-follow-counters', `memory_stats() = (${free}, ${total}) with free_count ${report.free}, total_count ${report.total}`, `memory_stats ${off} the counters`);
     }
     case 'free_count':
       expected = report.free;
@@ -111,7 +139,7 @@ function checkStatistics(step: ConcreteStep, report: StepReport): Violation | un
       return undefined;
   }
   if (outcome.value === expected) return undefined;
-  return violation('statistics-follow-counters', `${step.op}() = ${String(outcome.value)} with free_count ${report.free}, total_count ${report.total}`);
+  return violation('statistics-follow-counters', `${step.op}() = ${String(outcome.value)} with free_count ${report.free}, total_count ${report.total}`, `${step.op} ${against(outcome.value as number, expected)} the counters`);
 }
 
 /**
@@ -122,7 +150,27 @@ export function checkBitmap(freeRanges: readonly FrameRange[], model: FrameModel
   if (!model.initialized) return undefined;
   const expected = model.freeFrames().ranges();
   if (sameRanges(freeRanges, expected)) return undefined;
-  return violation('bitmap-matches-model', `the bitmap's free frames are ${formatRanges(freeRanges)}; promised ${formatRanges(expected)}`);
+  return violation('bitmap-matches-model', `the bitmap's free frames are ${formatRanges(freeRanges)}; promised ${formatRanges(expected)}`, bitmapShape(freeRanges, model));
+}
+
+/** Which kinds of frame the bitmap gets wrong: the model statuses of frames it frees wrongly, and whether it holds frames the model frees. */
+function bitmapShape(freeRanges: readonly FrameRange[], model: FrameModel): string {
+  const wronglyFree = new Set<FrameStatus>();
+  let heldFree = false;
+  let i = 0;
+  // Both lists are ascending runs: walk them together, run against run.
+  for (const { start, end, status } of model.statusRuns()) {
+    while (i < freeRanges.length && (freeRanges[i] as FrameRange)[1] <= start) i++;
+    let covered = 0;
+    for (let j = i; j < freeRanges.length && (freeRanges[j] as FrameRange)[0] < end; j++) {
+      const [a, b] = freeRanges[j] as FrameRange;
+      covered += Math.min(b, end) - Math.max(a, start);
+    }
+    if (status === 'free' && covered < end - start) heldFree = true;
+    if (status !== 'free' && covered > 0) wronglyFree.add(status);
+  }
+  const parts = [...[...wronglyFree].sort().map((status) => `frees ${status} frames`), ...(heldFree ? ['holds free frames'] : [])];
+  return `bitmap ${parts.join(', ') || 'differs'}`;
 }
 
 function sameRanges(a: readonly FrameRange[], b: readonly FrameRange[]): boolean {

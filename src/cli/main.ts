@@ -5,9 +5,11 @@
 import { WriteError } from '../files/atomic-write.js';
 import { InputError } from '../files/input-error.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
+import { BASELINE_HELP, baselineCommand } from './baseline-command.js';
 import { exhaustiveCommand } from './exhaustive-command.js';
 import { exportCommand, EXPORT_HELP } from './export-command.js';
 import { listCommand } from './list-command.js';
+import { mapCommand, MAP_HELP } from './map-command.js';
 import { mergeCommand, MERGE_HELP } from './merge-command.js';
 import { replayCommand } from './replay-command.js';
 import { parseRunOptions, RUN_HELP, runCampaignCommand } from './run-command.js';
@@ -22,6 +24,8 @@ usage: framecheck [run] [flags]          run a campaign (the default)
        framecheck list [what]            list properties, known findings, scenarios
        framecheck merge DIR... --out DIR merge the report folders of a sharded campaign
        framecheck exhaustive [flags]     check every short sequence over a fixed alphabet (tiny scope)
+       framecheck map FILE               what a machine's memory map means, which findings it triggers
+       framecheck baseline ACTION        the accepted findings: show, accept FILE|DIR..., prune
        framecheck <command> --help
 
 ${RUN_HELP}
@@ -29,6 +33,10 @@ ${RUN_HELP}
 ${EXPORT_HELP}
 
 ${MERGE_HELP}
+
+${MAP_HELP}
+
+${BASELINE_HELP}
 
 Exit codes of every command: 0 passes, 1 a property fails, 2 bad usage or bad input, 3 internal error,
 4 a file could not be written whole (disk full, read-only, permissions; the previous version is kept).`;
@@ -56,6 +64,10 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
         return mergeCommand(rest, out);
       case 'exhaustive':
         return exhaustiveCommand(rest, out);
+      case 'map':
+        return mapCommand(rest, out);
+      case 'baseline':
+        return baselineCommand(rest, out);
       default: {
         const options = parseRunOptions(first === 'run' ? rest : argv, env, isTTY);
         if (options === 'help') {

@@ -2,10 +2,10 @@
 // steps and scenario counts summed per scope, findings and counterexamples gathered (the first
 // counterexample of each finding and scope kept), the verdict judged again on the whole.
 import { join } from 'node:path';
-import { readCounterexample, readJsonFile, writeCounterexample } from '../files/counterexample-file.js';
+import { readCounterexample, writeCounterexample } from '../files/counterexample-file.js';
 import { inputError } from '../files/input-error.js';
-import { writeReports } from '../files/report-folder.js';
-import { judge, reportProperties, RESULTS_FORMAT, RESULTS_VERSION, type CampaignReport, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { readReportResults, writeReports } from '../files/report-folder.js';
+import { judge, reportProperties, type CampaignReport, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { parseFlags, usageError } from './flags.js';
 import { checkOutFolder, checkShardSet, pathInside } from './merge-checks.js';
 
@@ -18,8 +18,7 @@ report partial (results.json "partial", a sentence in summary.md).`;
 
 function readResults(folder: string): CampaignReport {
   const file = join(folder, 'results.json');
-  const json = readJsonFile(file) as Partial<CampaignReport>;
-  if (json.format !== RESULTS_FORMAT || json.version !== RESULTS_VERSION) throw inputError(file, `not framecheck results version ${RESULTS_VERSION}`);
+  const json = readReportResults(folder) as Partial<CampaignReport>;
   if (!Array.isArray(json.findings) || !Array.isArray(json.scopes) || typeof json.replayCommand !== 'string' || typeof json.target !== 'object' || json.target === null) {
     throw inputError(file, '"findings", "scopes", "target" or "replayCommand" is missing or of the wrong type');
   }

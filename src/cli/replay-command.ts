@@ -46,12 +46,13 @@ export function replayCommand(args: readonly string[], out: (text: string) => vo
   const replay = replayCounterexample(loaded, spec, { runFileCommands: fromFile });
   out(`${loaded.content.finding.id} — ${oneLine(loaded.content.finding.title)}\nrecorded on ${oneLine(recorded.allocator)} (${recorded.profile})\nreplaying ${loaded.steps.length} recorded steps on ${replay.targetName}, ${recorded.maxFrames} frames\n\n`);
   out(renderStepTable(replay.result));
-  if (replay.findingId === undefined) {
+  if (replay.identity === undefined) {
     out(`\npasses: every invariant holds on ${replay.targetName}\n`);
     return 0;
   }
-  const same = replay.findingId === loaded.content.finding.id;
-  out(`\nstill fails: ${replay.findingId}${same ? '' : ` (recorded as ${loaded.content.finding.id})`}\n`);
+  const recordedAs = loaded.content.finding;
+  const same = replay.identity.signature === recordedAs.signature;
+  out(`\nstill fails: ${replay.identity.id}\n  ${replay.identity.signature}${same ? '' : `\n  recorded as ${recordedAs.id}: ${recordedAs.signature}`}\n`);
   return 1;
 }
 

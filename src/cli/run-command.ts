@@ -3,20 +3,23 @@
 // interrupted campaign leaves valid reports with every counterexample so far. Exit 0 when only
 // baselined findings turn up, 1 when a property fails, 2 on bad input.
 import { join, resolve } from 'node:path';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FrameModel, type ModelPolicy } from '../../models/index.js';
 import { findingById } from '../../properties/findings.js';
 import { SCOPES, type Scope } from '../../properties/scope.js';
-import { readBaseline } from '../files/baseline.js';
-import { counterexampleOf, writeCounterexample } from '../files/counterexample-file.js';
+import { acceptedFor, counterexamplePath, readBaseline, type AcceptedFinding, type Baseline } from '../files/baseline.js';
+import { counterexampleOf, readCounterexample, writeCounterexample, type LoadedCounterexample } from '../files/counterexample-file.js';
+import { inputError } from '../files/input-error.js';
+import { sameFailure } from '../findings/identity.js';
 import { readMemoryMap } from '../files/memory-map-file.js';
+import { examineMachines, renderMachineReport } from '../maps/machine-report.js';
 import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-corpus.js';
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
-import { judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { findingRows, judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type FindingRow, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { runCampaign } from '../runner/campaign.js';
 import { replayCounterexample } from '../runner/replay.js';
-import type { Region } from '../targets/step.js';
+import { PAGE, type Region } from '../targets/step.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
 import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, stepTimeoutFlag, usageError } from './flags.js';
 import { createProgress } from './progress.js';
@@ -66,25 +69,31 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
   --scope S             small (512 frames), full (16 GiB), or both (default)
   --runs N              runs at the small scope (default 10000)
   --full-runs N         runs at the full scope (default 1000)
-  --time-limit T        stop generating after T (90s, 10m, 1h30m); the runs so far count
-  --seed N              fast-check seed (default: random, always printed)
+  --time-limit T        end the whole campaign within T (90s, 10m, 1h30m), shrinking and corpus replay
+                        included; the scopes share it, and a scope cut short before it could be judged fails
+  --seed S              any whole number up to 2^64-1 or any text (e.g. a CI run id); fast-check's seed
+                        is derived from it, and both are printed (default: random)
   --shard i/n           run shard i of n: its own seed stream and 1/n of the runs; merge with framecheck merge
-  --memory-map FILE     start runs from a real machine's map (dmesg BIOS-e820 lines or JSON); repeatable.
+  --memory-map FILE     start runs from a real machine's map (dmesg, journalctl -k or JSON); repeatable. First
+                        says what it means and which findings the machine triggers (as framecheck map does).
                         Default: the real maps in data/memory-maps
-  --reports DIR         reports folder (default reports)
-  --corpus DIR          regression corpus replayed first (default reports/regressions)
-  --baseline FILE       accepted known findings (default reports/baseline.json)
+  --reports DIR         where each run's report folder goes (default reports: reports/runs/…, reports/latest)
+  --corpus DIR          regression corpus replayed first (default reports/regressions, whatever --reports says)
+  --baseline FILE       accepted findings, by signature (default reports/baseline.json, whatever --reports says)
   --no-corpus-write     do not add new counterexamples to the corpus
   --ci / --no-ci        CI mode (default when CI=true or stdout is not a terminal): plain output, and a
                         baselined finding that no longer reproduces fails the run
   --format F            text (default) or json (results.json on stdout)
 
-Exit codes: 0 every property holds (or only baselined findings), 1 a property fails or a coverage
-requirement is not met, 2 bad usage or bad input, 3 internal error, 4 a report could not be written
-whole (disk full, read-only, permissions; the previous version of each file is kept).`;
+Exit codes: 0 every property holds (or every finding is accepted by the baseline), 1 a new finding, an
+unmet coverage requirement or a scope the time limit cut short, 2 bad usage or bad input, 3 internal error,
+4 a report could not be written whole (disk full, read-only, permissions; the previous version of each
+file is kept).`;
 
 export interface RunOptions {
-  readonly seed: number;
+  /** The seed as given (or drawn), and fast-check's seed derived from it. */
+  readonly seed: string;
+  readonly fastCheckSeed: number;
   readonly runs: Readonly<Record<Scope['name'], number>>;
   readonly timeLimitMs: number | undefined;
   readonly scopes: readonly Scope['name'][];
@@ -96,6 +105,9 @@ export interface RunOptions {
   readonly reportsDir: string;
   readonly corpusDir: string;
   readonly baselineFile: string;
+  /** The baseline and corpus were named on the command line: they must exist. */
+  readonly baselineNamed: boolean;
+  readonly corpusNamed: boolean;
   readonly format: 'text' | 'json';
   readonly memoryMapFiles: readonly string[];
   readonly shard: { index: number; count: number } | null;
@@ -110,8 +122,10 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
   if (values.ci === true && values['no-ci'] === true) throw usageError('--ci and --no-ci contradict each other');
   const reportsDir = values.reports ?? 'reports';
   const scope = choiceFlag('scope', values.scope, ['small', 'full', 'both'] as const, 'both');
+  const seed = seedFlag(values.seed);
   return {
-    seed: integerFlag('seed', values.seed, Math.floor(Math.random() * 0x7fff_ffff), 0, 0x7fff_ffff),
+    seed,
+    fastCheckSeed: fastCheckSeedOf(seed),
     runs: { small: integerFlag('runs', values.runs, 10_000, 1), full: integerFlag('full-runs', values['full-runs'], 1_000, 1) },
     timeLimitMs: durationFlag('time-limit', values['time-limit']),
     scopes: scope === 'both' ? ['small', 'full'] : [scope],
@@ -119,8 +133,10 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     policy: policyFlag(values.policy),
     ...(values.against !== undefined && { against: resolveAgainst(values.against) }),
     reportsDir,
-    corpusDir: values.corpus ?? join(reportsDir, 'regressions'),
-    baselineFile: values.baseline ?? join(reportsDir, 'baseline.json'),
+    corpusDir: values.corpus ?? DEFAULT_CORPUS,
+    baselineFile: values.baseline ?? DEFAULT_BASELINE,
+    baselineNamed: values.baseline !== undefined,
+    corpusNamed: values.corpus !== undefined,
     format: choiceFlag('format', values.format, ['text', 'json'] as const, 'text'),
     memoryMapFiles: values['memory-map'] ?? [],
     shard: shardFlag(values.shard),
@@ -138,6 +154,33 @@ function resolveAgainst(name: string): string {
   return name.startsWith('cmd:') ? name : resolveAllocator(name, undefined);
 }
 
+export const DEFAULT_CORPUS = join('reports', 'regressions');
+export const DEFAULT_BASELINE = join('reports', 'baseline.json');
+
+/** The most characters a seed may have: a CI run id, a branch name and a commit hash fit easily. */
+const SEED_MAX_LENGTH = 200;
+
+/** Any text of printable characters is a seed; none given, a random whole number. */
+function seedFlag(value: string | undefined): string {
+  if (value === undefined) return String(Math.floor(Math.random() * 0x7fff_ffff));
+  if (value === '' || value.length > SEED_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+    throw usageError(`--seed must be a whole number or a word of at most ${SEED_MAX_LENGTH} printable characters without spaces, got ${JSON.stringify(value.slice(0, 40))}`);
+  }
+  if (/^\d+$/.test(value) && BigInt(value) > (1n << 64n) - 1n) throw usageError(`--seed must be at most 2^64-1 as a number, got ${value}`);
+  return value;
+}
+
+/**
+ * fast-check's seed (a 31-bit whole number) for a seed: the number itself when it fits, so that
+ * seeds of earlier campaigns replay the same runs; otherwise a hash of the text (FNV-1a).
+ */
+export function fastCheckSeedOf(seed: string): number {
+  if (/^\d+$/.test(seed) && BigInt(seed) <= 0x7fff_ffffn) return Number(seed);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) hash = Math.imul(hash ^ seed.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) & 0x7fff_ffff;
+}
+
 /** The seed of shard i: a distinct, deterministic stream per shard. */
 export const shardSeed = (seed: number, shard: { index: number } | null): number =>
   shard === null ? seed : (seed + Math.imul(shard.index - 1, 0x9e37_79b1)) & 0x7fff_ffff;
@@ -146,6 +189,7 @@ function replayCommand(options: RunOptions): string {
   const allocator = options.spec.allocator.startsWith('cmd:') ? `--allocator-cmd '${options.spec.allocator.slice(4)}'` : `--allocator ${options.spec.allocator}`;
   const flags = [`--seed ${options.seed}`, allocator, `--profile ${options.spec.profile}`];
   if (options.spec.stepTimeoutMs !== undefined) flags.push(`--step-timeout ${options.spec.stepTimeoutMs}ms`);
+  if (options.timeLimitMs !== undefined) flags.push(`--time-limit ${Math.ceil(options.timeLimitMs / 1000)}s`);
   if (options.against !== undefined) flags.push(`--against '${options.against}'`);
   const policy = Object.entries(options.policy).map(([name, choice]) => `${name}=${choice}`);
   if (policy.length > 0) flags.push(`--policy ${policy.join(',')}`);
@@ -156,30 +200,61 @@ function replayCommand(options: RunOptions): string {
   return `npx framecheck ${flags.join(' ')}`;
 }
 
-function startingMaps(files: readonly string[]): Region[][] {
-  const chosen = files.length > 0 ? files : readdirSync(REAL_MAPS_DIR).sort().map((name) => join(REAL_MAPS_DIR, name));
-  return chosen.map((file) => readMemoryMap(file).regions);
+/**
+ * A native driver runs the seed's own init, which walks every frame of a usable region one by one,
+ * past the bitmap's end too: a server's map (hundreds of GiB) costs a debug build a third of a second
+ * per run. Default maps reaching past this many frames are left out for native targets (named with
+ * --memory-map, they are used as given).
+ */
+const NATIVE_DEFAULT_MAP_FRAMES = 4n * BigInt(SCOPES.full.maxFrames);
+
+function startingMaps(files: readonly string[], native: boolean, say: (text: string) => void): Region[][] {
+  if (files.length > 0) return files.map((file) => readMemoryMap(file).regions);
+  const maps = readdirSync(REAL_MAPS_DIR).sort().map((name) => ({ name, regions: readMemoryMap(join(REAL_MAPS_DIR, name)).regions }));
+  if (!native) return maps.map((map) => map.regions);
+  const walks = (regions: readonly Region[]): boolean => regions.some((region) => region.kind === 'Usable' && (region.base + region.length) / PAGE > NATIVE_DEFAULT_MAP_FRAMES);
+  for (const map of maps.filter((candidate) => walks(candidate.regions))) {
+    say(`  ${map.name} left out for a native target: the seed's init walks its usable RAM frame by frame on every run (pass --memory-map ${join('data', 'memory-maps', map.name)} to use it)`);
+  }
+  return maps.filter((map) => !walks(map.regions)).map((map) => map.regions);
 }
 
-/** The findings as a kernel developer scans them: which defect, how bad, where, how short its counterexample. */
-function findingsTable(findings: readonly ReportFinding[]): string {
-  const rows = findings.map((finding) => [finding.id, finding.severity, finding.scope, String(finding.content.steps.length), finding.property, finding.baselined ? 'baselined' : 'NEW']);
-  const header = ['finding', 'severity', 'scope', 'steps', 'property', ''];
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: readonly string[]): string => `  ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd()}\n`;
-  return `\n${line(header)}${line(widths.map((width) => '-'.repeat(width)))}${rows.map(line).join('')}\n`;
+/** The findings as a kernel developer scans them: one row each, new first, by severity, with the scopes that showed it. */
+function findingsTable(rows: readonly FindingRow[]): string {
+  const cells = rows.map((row) => [row.baselined ? 'accepted' : 'NEW', row.id, row.severity, row.scopes.join('+'), `${row.steps}${row.shrinkCutShort ? ' (shrinking cut short)' : ''}`, row.property]);
+  const header = ['', 'finding', 'severity', 'scopes', 'steps', 'property'];
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((row) => (row[i] as string).length)));
+  const line = (columns: readonly string[]): string => `  ${columns.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd()}\n`;
+  return `\n${line(header)}${line(widths.map((width) => '-'.repeat(width)))}${cells.map(line).join('')}\n`;
+}
+
+/** The corpus and every accepted finding's counterexample (once each), replayed before the campaign. */
+function replaysFirst(options: RunOptions, baseline: Baseline, accepted: readonly AcceptedFinding[], differential: boolean): LoadedCounterexample[] {
+  if (differential) return [];
+  if (options.corpusNamed && !existsSync(options.corpusDir)) throw inputError(options.corpusDir, 'no such corpus folder (leave out --corpus to use the default)');
+  const corpus = readCorpus(options.corpusDir);
+  const seen = new Set(corpus.map((entry) => resolve(entry.file)));
+  const extra = accepted.map((entry) => counterexamplePath(baseline, entry)).filter((file) => !seen.has(resolve(file)) && seen.add(resolve(file)));
+  for (const file of extra) {
+    if (!existsSync(file)) throw inputError(baseline.file, `the counterexample of an accepted finding is missing: ${file}`);
+  }
+  return [...corpus, ...extra.map(readCounterexample)];
 }
 
 export function runCampaignCommand(options: RunOptions, out: (text: string) => void): number {
   const started = Date.now();
-  const maps = startingMaps(options.memoryMapFiles);
-  const baseline = readBaseline(options.baselineFile);
-  const accepted = baseline.accepted.get(options.spec.allocator) ?? new Set<string>();
+  const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
+  const native = options.spec.allocator === 'seed' || options.spec.allocator.startsWith('cmd:');
+  const mapNotes: string[] = [];
+  const maps = startingMaps(options.memoryMapFiles, native, (text) => mapNotes.push(text));
+  const baseline = readBaseline(options.baselineFile, options.baselineNamed);
+  const accepted = acceptedFor(baseline, options.spec.allocator, options.spec.profile);
+  // A native driver's panic cannot name the expression the port names: the same failure either way.
+  const isAccepted = (signature: string): boolean => accepted.some((entry) => sameFailure(entry.signature, signature));
   // The corpus holds model counterexamples: a differential campaign neither replays nor extends it.
   const differential = options.against !== undefined;
-  const corpus = differential ? [] : readCorpus(options.corpusDir);
-  const seed = shardSeed(options.seed, options.shard);
-  const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
+  const replayedFirst = replaysFirst(options, baseline, accepted, differential);
+  const seed = shardSeed(options.fastCheckSeed, options.shard);
   const progress = createProgress(!options.ci, deadline);
   // The allocator must start before anything is written: a driver that does not is bad input.
   for (const name of options.scopes) {
@@ -189,27 +264,36 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const folder = createRunFolder(options.reportsDir, options.seed, options.shard);
   announceRunFolder(folder);
   const command = replayCommand(options);
-  progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, seed ${options.seed}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (seed ${seed})` : ''}`);
+  const seedText = `seed ${options.seed}${String(options.fastCheckSeed) === options.seed ? '' : ` (fast-check seed ${options.fastCheckSeed})`}`;
+  progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, ${seedText}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (fast-check seed ${seed})` : ''}`);
   progress.line(`  reproduce this campaign: ${command}`);
+  for (const note of mapNotes) progress.line(note);
+  // A real machine's map: what it means, and which findings it triggers, before the search starts.
+  const memoryMaps = examineMachines(options.memoryMapFiles, options.spec, folder);
+  for (const map of memoryMaps) progress.line(renderMachineReport(map).trimEnd());
 
-  const regressions: RegressionReplay[] = corpus.map((entry) => {
+  const regressions: RegressionReplay[] = replayedFirst.map((entry) => {
     const replay = replayCounterexample(entry, options.spec);
-    const findingId = entry.content.finding.id;
+    const recorded = entry.content.finding;
     return {
       file: entry.file,
-      findingId,
-      reproduces: replay.findingId === findingId,
-      outcome: replay.findingId === undefined ? 'passes' : `fails with ${replay.findingId}`,
-      baselined: accepted.has(findingId),
+      findingId: recorded.id,
+      signature: recorded.signature,
+      ...(replay.identity !== undefined && { observed: replay.identity.signature }),
+      reproduces: replay.identity !== undefined && sameFailure(replay.identity.signature, recorded.signature),
+      outcome: replay.identity === undefined ? 'passes' : `fails with ${replay.identity.id}: ${replay.identity.signature}`,
+      baselined: isAccepted(replay.identity?.signature ?? recorded.signature),
     };
   });
-  if (corpus.length > 0) progress.line(`  regression corpus: ${corpus.length} replayed, ${regressions.filter((replay) => replay.reproduces).length} still fail`);
+  if (regressions.length > 0) progress.line(`  regression corpus and accepted counterexamples: ${regressions.length} replayed, ${regressions.filter((replay) => replay.reproduces).length} still fail`);
 
   const scopes: ReportScope[] = [];
   const findings: ReportFinding[] = [];
   const build = (status: CampaignReport['status']): CampaignReport => {
-    const reproduced = new Set([...findings.map((finding) => finding.id), ...regressions.filter((replay) => replay.reproduces).map((replay) => replay.findingId)]);
-    const fixedBaselined = status === 'complete' ? [...accepted].filter((id) => !reproduced.has(id)) : [];
+    // An accepted signature reproduces when any replay or the search shows it (a native driver's
+    // panic reads differently from the port's, so the observed signature counts, not the recorded one).
+    const reproduced = new Set([...findings.map((finding) => finding.signature), ...regressions.flatMap((replay) => (replay.observed === undefined ? [] : [replay.observed]))]);
+    const fixedBaselined = accepted.map((entry) => entry.signature).filter((signature) => ![...reproduced].some((shown) => sameFailure(shown, signature)));
     const partial = { findings, scopes, regressions, fixedBaselined };
     return {
       format: RESULTS_FORMAT,
@@ -219,18 +303,20 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       startedAt: new Date(started).toISOString(),
       elapsedMs: Date.now() - started,
       seed: options.seed,
+      fastCheckSeed: options.fastCheckSeed,
       shard: options.shard,
       replayCommand: command,
       target: { allocator: options.spec.allocator, name: targetName, profile: options.spec.profile },
       scopes,
-      properties: reportProperties(differential, [...findings, ...regressions.filter((replay) => replay.reproduces).map((replay) => ({ id: replay.findingId, property: propertyOfCorpusEntry(replay.file) }))]),
+      properties: reportProperties(differential, [...findings, ...regressions.filter((replay) => replay.reproduces).map((replay) => ({ id: replay.findingId, property: propertyOfReplay(replay.file), baselined: replay.baselined }))]),
       findings,
       regressions,
       fixedBaselined,
+      ...(memoryMaps.length > 0 && { memoryMaps }),
       verdict: judge(partial, options.ci, options.baselineFile),
     };
   };
-  const propertyOfCorpusEntry = (file: string): string => corpus.find((entry) => entry.file === file)?.content.property ?? 'unknown';
+  const propertyOfReplay = (file: string): string => replayedFirst.find((entry) => entry.file === file)?.content.property ?? 'unknown';
   let targetName = options.spec.allocator;
   writeReports(folder, build('running'));
   pointLatest(options.reportsDir, folder);
@@ -238,7 +324,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   runCampaign({
     scopes: options.scopes.map((name) => ({ ...SCOPES[name], startingMaps: maps })),
     seed,
-    numRuns: (scope) => Math.ceil(options.runs[scope.name] / (options.shard?.count ?? 1)),
+    numRuns: (scope) => plannedRuns(options, scope.name),
     target: (scope) => {
       const target = createTarget(options.spec, scope.maxFrames);
       targetName = target.name;
@@ -246,34 +332,55 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
     },
     newModel: (scope) => new FrameModel({ maxFrames: scope.maxFrames, policy: options.policy }),
     ...(options.against !== undefined && { reference: (scope: Scope) => createTarget({ ...options.spec, allocator: options.against as string }, scope.maxFrames) }),
-    ...(options.timeLimitMs !== undefined && { timeLimitMs: options.timeLimitMs }),
-    onRun: (scope, stats) => progress.run(scope.name, stats, findings.length),
-    onSearch: (scope, stats, failure) => {
-      if (failure !== undefined) {
-        const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name], options.against, options.policy);
-        const relative = join('counterexamples', corpusFileName(content.finding.id, scope.name));
-        writeCounterexample(join(folder, relative), content);
-        if (options.writeCorpus && !differential) addToCorpus(options.corpusDir, content);
-        const baselined = accepted.has(failure.findingId);
-        findings.push({ id: failure.findingId, title: content.finding.title, severity: content.finding.severity, known: findingById(failure.findingId) !== undefined, scope: scope.name, property: failure.violation.property, message: failure.violation.message, counterexample: relative, baselined, content });
-        progress.line(`  ${scope.name}: ${baselined ? 'baselined finding' : 'FINDING'} ${failure.findingId} after ${stats.runs} runs, ${failure.trace.length} steps after shrinking → ${join(folder, relative)}`);
-      } else {
-        progress.line(`  ${scope.name}: ${stats.runs} runs, ${stats.steps} steps (${stats.skipped} skipped, ${stats.setAside} set aside) — no further failure`);
-      }
+    ...(deadline !== undefined && { deadline }),
+    onRun: (scope, stats) => progress.run(scope.name, stats, plannedRuns(options, scope.name), findings.length),
+    onShrink: (scope, shrinking) => progress.shrink(scope.name, shrinking),
+    onFinding: (scope, failure, stats) => {
+      const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name], options.against, options.policy);
+      const relative = join('counterexamples', corpusFileName(failure.identity, scope.name, options.spec.profile));
+      writeCounterexample(join(folder, relative), content);
+      if (options.writeCorpus && !differential) addToCorpus(options.corpusDir, content, failure.identity);
+      const baselined = isAccepted(failure.identity.signature);
+      findings.push({
+        id: failure.identity.id,
+        signature: failure.identity.signature,
+        title: content.finding.title,
+        severity: content.finding.severity,
+        known: findingById(failure.identity.id) !== undefined,
+        scope: scope.name,
+        property: failure.violation.property,
+        message: failure.violation.message,
+        counterexample: relative,
+        baselined,
+        occurrences: failure.occurrences,
+        shrinkCutShort: failure.shrinkCutShort,
+        content,
+      });
+      const cut = failure.shrinkCutShort ? ' (shrinking cut short by its budget)' : '';
+      progress.line(`  ${scope.name}: ${baselined ? 'accepted finding' : 'NEW FINDING'} ${failure.identity.id} after ${stats.runs} runs, ${failure.trace.length} steps after shrinking${cut} → ${join(folder, relative)}`);
+      progress.line(`    ${failure.identity.signature}`);
       writeReports(folder, build('running'));
     },
-    onScope: (result) => scopes.push(reportScope(result)),
+    onScope: (result) => {
+      scopes.push(reportScope(result));
+      const { stats } = result;
+      const cut = result.interrupted ? ` — the time limit stopped it after ${stats.runs} of ${result.plannedRuns} runs` : '';
+      progress.line(`  ${result.scope.name}: ${stats.runs} runs, ${stats.steps} steps, ${result.findings.length} distinct findings, ${stats.repeats} repeated failures counted${cut}`);
+      writeReports(folder, build('running'));
+    },
   });
-
+  // Occurrences grow after a finding is written: the final report counts them all.
   const report = build('complete');
   writeReports(folder, report);
   progress.done();
   if (options.format === 'json') out(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    if (findings.length > 0) out(findingsTable(findings));
+    const rows = findingRows(findings);
+    if (rows.length > 0) out(findingsTable(rows));
     for (const reason of report.verdict.reasons) out(`  ✗ ${reason}\n`);
-    const baselined = findings.filter((finding) => finding.baselined).length;
-    out(`framecheck: ${report.verdict.exitCode === 0 ? 'all properties hold' : 'a property fails'} — ${findings.length} findings (${baselined} baselined), seed ${options.seed}; reports in ${folder}\n`);
+    out(`framecheck: ${report.verdict.headline} — ${seedText}; reports in ${folder}\n`);
   }
   return report.verdict.exitCode;
 }
+
+const plannedRuns = (options: RunOptions, scope: Scope['name']): number => Math.ceil(options.runs[scope] / (options.shard?.count ?? 1));

@@ -38,13 +38,15 @@ export interface CounterexampleFile {
   readonly format: typeof COUNTEREXAMPLE_FORMAT;
   readonly version: typeof COUNTEREXAMPLE_VERSION;
   readonly framecheck: string;
-  readonly finding: { readonly id: string; readonly title: string; readonly severity: string; readonly known: boolean };
+  /** `signature`: what went wrong (src/findings/identity.ts); a baseline accepts signatures. */
+  readonly finding: { readonly id: string; readonly signature: string; readonly title: string; readonly severity: string; readonly known: boolean };
   readonly property: string;
   readonly propertyDescription: string;
   readonly message: string;
   /** `against`: differential mode's judging allocator, when the finding is a difference between two. */
   readonly target: { readonly allocator: string; readonly profile: string; readonly scope: string; readonly maxFrames: number; readonly against?: string; readonly policy?: Partial<ModelPolicy> };
-  readonly replay: { readonly seed: number; readonly path: string; readonly numRuns: number; readonly maxCommands: number; readonly shrinks: number };
+  /** `shrinkCutShort`: the shrinking budget ran out; the steps still fail, but a shorter form may exist. */
+  readonly replay: { readonly seed: number; readonly path: string; readonly numRuns: number; readonly maxCommands: number; readonly shrinks: number; readonly shrinkCutShort?: boolean };
   /** The map of the first init, in hex: what the machine looked like. */
   readonly memoryMap: readonly Record<string, string>[];
   /** Index into `steps` of the first step where allocator and model differ; null: only the final bitmap check. */
@@ -64,7 +66,7 @@ export interface LoadedCounterexample {
 }
 
 export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: TargetSpec, numRuns: number, against?: string, policy: Partial<ModelPolicy> = {}): CounterexampleFile {
-  const known = findingById(failure.findingId);
+  const known = findingById(failure.identity.id);
   const firstInit = failure.trace.find(({ concrete }) => concrete.op === 'init' || concrete.op === 'boot_init')?.concrete;
   const map = firstInit !== undefined && 'map' in firstInit ? firstInit.map : [];
   const property = failure.violation.property;
@@ -73,7 +75,8 @@ export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: Targ
     version: COUNTEREXAMPLE_VERSION,
     framecheck: FRAMECHECK_VERSION,
     finding: {
-      id: failure.findingId,
+      id: failure.identity.id,
+      signature: failure.identity.signature,
       title: known?.title ?? (property === 'targets-agree' ? `${spec.allocator} and ${against ?? 'the reference'} differ` : `a new failure of ${property}`),
       severity: known?.severity ?? 'unclassified',
       known: known !== undefined,
@@ -82,7 +85,7 @@ export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: Targ
     propertyDescription: describeProperty(property),
     message: failure.violation.message,
     target: { allocator: spec.allocator, profile: spec.profile, scope: scope.name, maxFrames: scope.maxFrames, ...(against !== undefined && { against }), ...(Object.keys(policy).length > 0 && { policy }) },
-    replay: { seed: failure.seed, path: failure.path, numRuns, maxCommands: scope.maxCommands, shrinks: failure.shrinks },
+    replay: { seed: failure.seed, path: failure.path, numRuns, maxCommands: scope.maxCommands, shrinks: failure.shrinks, ...(failure.shrinkCutShort && { shrinkCutShort: true }) },
     memoryMap: (encodeStep({ op: 'init', map }).map as Record<string, string>[]),
     divergingStep: failure.violation.stepIndex,
     steps: failure.trace.map((record) => ({

@@ -5,13 +5,17 @@ import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { describeProperty, INVARIANTS, type InvariantId, type PropertyId } from '../../properties/invariants.js';
 import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
+import type { MemoryMapReport } from '../maps/machine-report.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
 
 export const RESULTS_FORMAT = 'framecheck-results';
-export const RESULTS_VERSION = 1;
+export const RESULTS_VERSION = 2;
 
+/** One finding at one scope, with its counterexample file. */
 export interface ReportFinding {
   readonly id: string;
+  /** What went wrong (src/findings/identity.ts): the baseline accepts signatures. */
+  readonly signature: string;
   readonly title: string;
   readonly severity: string;
   readonly known: boolean;
@@ -22,13 +26,78 @@ export interface ReportFinding {
   readonly counterexample: string;
   /** Accepted in the baseline: reported, not failing the run. */
   readonly baselined: boolean;
+  /** Failing runs with this signature in the scope's search. */
+  readonly occurrences: number;
+  /** Shrinking ran out of budget: the counterexample fails but may not be minimal. */
+  readonly shrinkCutShort: boolean;
   readonly content: CounterexampleFile;
+}
+
+/** One finding across the scopes it appeared in: what the terminal, summary.md and report.html list. */
+export interface FindingRow {
+  readonly id: string;
+  readonly signature: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly scopes: readonly string[];
+  readonly property: string;
+  readonly message: string;
+  /** The shortest counterexample's length and file (relative to the report folder). */
+  readonly steps: number;
+  readonly counterexample: string;
+  readonly baselined: boolean;
+  readonly shrinkCutShort: boolean;
+}
+
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
+const severityRank = (severity: string): number => {
+  const rank = SEVERITY_ORDER.indexOf(severity);
+  return rank < 0 ? SEVERITY_ORDER.length : rank;
+};
+
+/** The findings one row each (by signature), new before accepted, then by severity, then as found. */
+export function findingRows(findings: readonly ReportFinding[]): FindingRow[] {
+  const rows = new Map<string, FindingRow>();
+  for (const finding of findings) {
+    const row = rows.get(finding.signature);
+    const steps = finding.content.steps.length;
+    if (row === undefined) {
+      rows.set(finding.signature, {
+        id: finding.id,
+        signature: finding.signature,
+        title: finding.title,
+        severity: finding.severity,
+        scopes: [finding.scope],
+        property: finding.property,
+        message: finding.message,
+        steps,
+        counterexample: finding.counterexample,
+        baselined: finding.baselined,
+        shrinkCutShort: finding.shrinkCutShort,
+      });
+    } else {
+      const shorter = steps < row.steps;
+      rows.set(finding.signature, {
+        ...row,
+        scopes: [...row.scopes, finding.scope],
+        ...(shorter && { steps, counterexample: finding.counterexample, message: finding.message, shrinkCutShort: finding.shrinkCutShort }),
+      });
+    }
+  }
+  const order = [...rows.values()];
+  return order
+    .map((row, found) => ({ row, found }))
+    .sort((a, b) => Number(a.row.baselined) - Number(b.row.baselined) || severityRank(a.row.severity) - severityRank(b.row.severity) || a.found - b.found)
+    .map(({ row }) => row);
 }
 
 export interface RegressionReplay {
   readonly file: string;
   readonly findingId: string;
-  /** The failure it records still happens (the same finding). */
+  readonly signature: string;
+  /** The signature the replay showed, when it failed. */
+  readonly observed?: string;
+  /** The failure it records still happens (the same signature). */
   readonly reproduces: boolean;
   /** What the replay showed instead, when it does not reproduce. */
   readonly outcome: string;
@@ -39,10 +108,14 @@ export interface ReportScope {
   readonly name: string;
   readonly maxFrames: number;
   readonly maxCommands: number;
+  /** The runs the scope was to make, and those it made. */
+  readonly plannedRuns: number;
   readonly runs: number;
   readonly steps: number;
   readonly skippedSteps: number;
   readonly setAsideSteps: number;
+  /** Failing runs whose signature was already found (counted, not shrunk again). */
+  readonly repeatedFailures: number;
   readonly elapsedMs: number;
   readonly completed: boolean;
   readonly interrupted: boolean;
@@ -53,12 +126,19 @@ export interface ReportProperty {
   readonly id: string;
   readonly description: string;
   readonly passed: boolean;
-  /** Findings that broke it (known ids or new:...). */
+  /** Broken only by findings the baseline accepts. */
+  readonly accepted: boolean;
+  /** Findings that broke it. */
   readonly findings: readonly string[];
 }
 
 export interface Verdict {
   readonly exitCode: 0 | 1;
+  /** The verdict in one line, said the same way by every reporter. */
+  readonly headline: string;
+  /** Distinct findings (by signature) the baseline does not accept, and those it does. */
+  readonly newFindings: number;
+  readonly acceptedFindings: number;
   readonly reasons: readonly string[];
 }
 
@@ -69,7 +149,9 @@ export interface CampaignReport {
   readonly status: 'running' | 'complete';
   readonly startedAt: string;
   readonly elapsedMs: number;
-  readonly seed: number;
+  /** The seed as given, and fast-check's seed derived from it. */
+  readonly seed: string;
+  readonly fastCheckSeed: number;
   readonly shard: { readonly index: number; readonly count: number } | null;
   /** A merge of a sharded campaign with shards missing (merge --allow-partial): which, of how many. */
   readonly partial?: { readonly missingShards: readonly number[]; readonly of: number };
@@ -79,8 +161,10 @@ export interface CampaignReport {
   readonly properties: readonly ReportProperty[];
   readonly findings: readonly ReportFinding[];
   readonly regressions: readonly RegressionReplay[];
-  /** Baselined findings that reproduced neither in the corpus nor in the campaign. */
+  /** Accepted signatures that reproduced neither from their counterexamples nor in the campaign. */
   readonly fixedBaselined: readonly string[];
+  /** --memory-map: what each map means for the bitmap and which findings that machine triggers. */
+  readonly memoryMaps?: readonly MemoryMapReport[];
   readonly verdict: Verdict;
 }
 
@@ -88,10 +172,12 @@ export const reportScope = (result: ScopeResult): ReportScope => ({
   name: result.scope.name,
   maxFrames: result.scope.maxFrames,
   maxCommands: result.scope.maxCommands,
+  plannedRuns: result.plannedRuns,
   runs: result.stats.runs,
   steps: result.stats.steps,
   skippedSteps: result.stats.skipped,
   setAsideSteps: result.stats.setAside,
+  repeatedFailures: result.stats.repeats,
   elapsedMs: result.elapsedMs,
   completed: result.completed,
   interrupted: result.interrupted,
@@ -99,32 +185,46 @@ export const reportScope = (result: ScopeResult): ReportScope => ({
 });
 
 /** Every property, passed or broken by the findings (campaign and corpus alike); targets-agree only in differential mode. */
-export function reportProperties(differential: boolean, findings: readonly { property: string; id: string }[]): ReportProperty[] {
+export function reportProperties(differential: boolean, findings: readonly { property: string; id: string; baselined: boolean }[]): ReportProperty[] {
   const ids: PropertyId[] = [...(Object.keys(INVARIANTS) as InvariantId[]), 'target-responds', ...(differential ? (['targets-agree'] as const) : [])];
   return ids.map((id) => {
-    const broken = [...new Set(findings.filter((finding) => finding.property === id).map((finding) => finding.id))];
-    return { id, description: describeProperty(id), passed: broken.length === 0, findings: broken };
+    const breaking = findings.filter((finding) => finding.property === id);
+    const broken = [...new Set(breaking.map((finding) => finding.id))];
+    return { id, description: describeProperty(id), passed: broken.length === 0, accepted: broken.length > 0 && breaking.every((finding) => finding.baselined), findings: broken };
   });
 }
 
-/** The exit code and why: new findings, failed coverage, and (in CI mode) baselined findings now fixed. */
+/** How a property reads in every report: holds, fails, or fails with only accepted findings. */
+export const propertyResult = (property: ReportProperty): string => (property.passed ? 'holds' : property.accepted ? 'fails (accepted by the baseline)' : 'FAILS');
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** The exit code and why: new findings, scopes not passed, and (in CI mode) accepted findings now fixed. */
 export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regressions' | 'fixedBaselined'>, ci: boolean, baselineFile = 'reports/baseline.json'): Verdict {
   const reasons: string[] = [];
-  for (const finding of report.findings) {
-    if (!finding.baselined) reasons.push(`new finding ${finding.id} (${finding.scope} scope): ${finding.message}`);
+  const rows = findingRows(report.findings);
+  for (const row of rows) {
+    if (!row.baselined) reasons.push(`new finding ${row.id} (${row.scopes.join(', ')}): ${row.signature}`);
   }
-  for (const replay of report.regressions) {
-    if (replay.reproduces && !replay.baselined) reasons.push(`regression ${replay.file} still fails: ${replay.findingId}`);
-  }
+  const regressionsFailing = report.regressions.filter((replay) => replay.reproduces && !replay.baselined);
+  for (const replay of regressionsFailing) reasons.push(`regression ${replay.file} still fails: ${replay.findingId}`);
   for (const scope of report.scopes) {
+    if (scope.coverage.length === 0) reasons.push(`${scope.name} scope: ${scope.runs} of ${scope.plannedRuns} runs made, too few to judge (the time limit ran out)`);
     for (const check of scope.coverage) {
       if (!check.met) reasons.push(`coverage: ${check.label} reached in ${(check.share * 100).toFixed(1)}% of ${scope.name}-scope runs, ${(check.required * 100).toFixed(0)}% required`);
     }
   }
   if (ci) {
-    for (const id of report.fixedBaselined) reasons.push(`baselined finding ${id} no longer reproduces: remove it from ${baselineFile}`);
+    for (const signature of report.fixedBaselined) reasons.push(`accepted finding no longer reproduces: ${signature} — remove it from ${baselineFile}`);
   }
-  return { exitCode: reasons.length === 0 ? 0 : 1, reasons };
+  const newFindings = new Set([...rows.filter((row) => !row.baselined).map((row) => row.signature), ...regressionsFailing.map((replay) => replay.signature)]).size;
+  const acceptedFindings = rows.filter((row) => row.baselined).length;
+  const accepted = acceptedFindings === 0 ? '' : `${plural(acceptedFindings, 'known finding')} accepted by the baseline`;
+  let headline: string;
+  if (reasons.length === 0) headline = acceptedFindings === 0 ? 'all properties hold' : `no new finding; ${accepted}`;
+  else if (newFindings > 0) headline = `${plural(newFindings, 'new finding')}${accepted === '' ? '' : `; ${accepted}`}`;
+  else headline = `failed: ${reasons[0] as string}${reasons.length > 1 ? ` (and ${reasons.length - 1} more)` : ''}`;
+  return { exitCode: reasons.length === 0 ? 0 : 1, headline, newFindings, acceptedFindings, reasons };
 }
 
 export const findingTitle = (id: string): string => KNOWN_FINDINGS.find((finding) => finding.id === id)?.title ?? id;

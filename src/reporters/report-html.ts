@@ -5,9 +5,10 @@
 import type { FrameMapSnapshot } from '../runner/search.js';
 import type { FrameRange } from '../targets/target.js';
 import type { FrameStatus } from '../../models/index.js';
-import type { CampaignReport, ReportFinding } from './campaign-report.js';
+import { propertyResult, type CampaignReport, type ReportFinding } from './campaign-report.js';
+import { renderMemoryMapsHtml } from './memory-maps-html.js';
 
-const escape = (text: string): string =>
+export const escape = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 export const STATUS_COLOURS: Readonly<Record<FrameStatus, string>> = {
@@ -84,8 +85,9 @@ function renderFinding(finding: ReportFinding, index: number): string {
   const { content } = finding;
   const diverging = content.divergingStep === null ? 'the end-of-run bitmap check' : `step ${content.divergingStep + 1}`;
   return `<section class="finding" id="finding-${index}">
-<h3>${finding.baselined ? '<span class="badge">baselined</span> ' : ''}${escape(finding.id)} <small>${escape(finding.severity)} · ${escape(finding.scope)} scope</small></h3>
+<h3>${finding.baselined ? '<span class="badge">accepted</span> ' : ''}${escape(finding.id)} <small>${escape(finding.severity)} · ${escape(finding.scope)} scope</small></h3>
 <p class="title">${escape(finding.title)}</p>
+<p class="signature"><code>${escape(finding.signature)}</code>${finding.shrinkCutShort ? ' · <strong>shrinking cut short by its budget</strong>: the steps fail, a shorter form may exist' : ''}</p>
 <p>First difference at ${diverging}: <strong>${escape(content.property)}</strong> — ${escape(content.propertyDescription)}.<br>${escape(finding.message)}</p>
 ${renderSteps(finding)}
 ${renderFrameMap(content.frameMap)}
@@ -117,11 +119,12 @@ tr.diverging{background:#ffe3e3}tr.unmet{background:#fff0f0}.badge{background:#8
 .frame-map svg text.word{font:8px monospace;fill:#555}.frame-map rect.touched{stroke:#000;stroke-width:2}
 .frame-map path.cross{stroke:#d00;stroke-width:1.5}.key{margin-left:1em}.key i{display:inline-block;width:10px;height:10px;margin-right:3px}
 </style></head><body>
-<h1>framecheck — ${escape(report.target.name)}: <span class="${passed ? 'ok' : 'fail'}">${passed ? 'all properties hold' : 'a property fails'}</span></h1>
+<h1>framecheck — ${escape(report.target.name)}: <span class="${passed ? 'ok' : 'fail'}">${escape(report.verdict.headline)}</span></h1>
 <p>Seed <code>${report.seed}</code>${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''} · ${report.scopes.map((scope) => `${scope.name}: ${scope.runs} runs, ${scope.steps} steps`).join(' · ')} · ${(report.elapsedMs / 1000).toFixed(1)} s${report.status === 'running' ? ' · <strong>incomplete</strong>' : ''}<br>Replay this campaign: <code>${escape(report.replayCommand)}</code></p>
 ${report.verdict.reasons.length > 0 ? `<ul class="reasons">${report.verdict.reasons.map((reason) => `<li>${escape(reason)}</li>`).join('')}</ul>` : ''}
+${renderMemoryMapsHtml(report.memoryMaps)}
 <h2>Properties</h2>
-<table><tbody>${report.properties.map((property) => `<tr><td><code>${property.id}</code></td><td>${escape(property.description)}</td><td>${property.passed ? 'holds' : `<strong>fails</strong>: ${property.findings.map(escape).join(', ')}`}</td></tr>`).join('')}</tbody></table>
+<table><tbody>${report.properties.map((property) => `<tr><td><code>${property.id}</code></td><td>${escape(property.description)}</td><td>${property.passed ? 'holds' : `<strong>${escape(propertyResult(property))}</strong>: ${property.findings.map(escape).join(', ')}`}</td></tr>`).join('')}</tbody></table>
 <h2>Findings (${report.findings.length})</h2>
 ${report.findings.map(renderFinding).join('\n') || '<p>None.</p>'}
 <h2>Scenario coverage</h2>

@@ -1,36 +1,46 @@
 // summary.md: the campaign for a CI job summary ($GITHUB_STEP_SUMMARY) — verdict, findings, coverage.
-import type { CampaignReport } from './campaign-report.js';
+import { findingRows, propertyResult, type CampaignReport } from './campaign-report.js';
+import { renderMemoryMapsMarkdown } from './memory-maps-md.js';
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 
 export function renderSummary(report: CampaignReport): string {
   const lines: string[] = [];
-  const verdict = report.verdict.exitCode === 0 ? '✅ all properties hold' : '❌ a property fails';
-  const baselined = report.findings.filter((finding) => finding.baselined).length;
-  lines.push(`# framecheck: ${report.target.name} — ${verdict}${baselined > 0 ? ` (${baselined} baselined findings)` : ''}`, '');
-  lines.push(`Seed \`${report.seed}\`${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''}, ${(report.elapsedMs / 1000).toFixed(1)} s${report.status === 'running' ? ' (still running or interrupted)' : ''}. Replay: \`${report.replayCommand}\``, '');
+  const mark = report.verdict.exitCode === 0 ? '✅' : '❌';
+  lines.push(`# framecheck: ${report.target.name} — ${mark} ${report.verdict.headline}`, '');
+  const seed = `Seed \`${report.seed}\`${String(report.fastCheckSeed) === report.seed ? '' : ` (fast-check seed ${report.fastCheckSeed})`}`;
+  lines.push(`${seed}${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''}, ${(report.elapsedMs / 1000).toFixed(1)} s${report.status === 'running' ? ' (still running or interrupted)' : ''}. Replay: \`${report.replayCommand}\``, '');
   if (report.partial !== undefined) {
     lines.push(`**Partial report:** merged without shard${report.partial.missingShards.length > 1 ? 's' : ''} ${report.partial.missingShards.join(', ')} of ${report.partial.of} (merge --allow-partial); their runs and findings are not in it.`, '');
   }
   for (const reason of report.verdict.reasons) lines.push(`- ${reason}`);
   if (report.verdict.reasons.length > 0) lines.push('');
-  lines.push('| scope | frames | runs | steps | skipped | set aside | time |', '|---|---:|---:|---:|---:|---:|---:|');
+  lines.push('| scope | frames | runs | steps | skipped | set aside | repeated failures | time |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const scope of report.scopes) {
-    lines.push(`| ${scope.name} | ${scope.maxFrames} | ${scope.runs} | ${scope.steps} | ${scope.skippedSteps} | ${scope.setAsideSteps} | ${(scope.elapsedMs / 1000).toFixed(1)} s |`);
+    lines.push(`| ${scope.name} | ${scope.maxFrames} | ${scope.runs} of ${scope.plannedRuns}${scope.interrupted ? ' (time limit)' : ''} | ${scope.steps} | ${scope.skippedSteps} | ${scope.setAsideSteps} | ${scope.repeatedFailures} | ${(scope.elapsedMs / 1000).toFixed(1)} s |`);
   }
+  lines.push(
+    '',
+    '*Skipped*: steps that name "a frame handed out earlier" when no frame had been handed out yet; generated, never sent. ' +
+      '*Set aside*: steps not sent because they trigger a finding already found in this campaign, so that the defects behind it can be reached. ' +
+      '*Repeated failures*: failing runs whose signature was already found; counted, not shrunk again.',
+  );
+  lines.push(...renderMemoryMapsMarkdown(report.memoryMaps));
   lines.push('', '## Properties', '', '| property | result | findings |', '|---|---|---|');
   for (const property of report.properties) {
-    lines.push(`| \`${property.id}\` — ${property.description} | ${property.passed ? 'holds' : '**fails**'} | ${property.findings.join(', ')} |`);
+    lines.push(`| \`${property.id}\` — ${property.description} | ${property.passed ? 'holds' : `**${propertyResult(property)}**`} | ${property.findings.join(', ')} |`);
   }
-  if (report.findings.length > 0) {
-    lines.push('', '## Findings', '', '| finding | severity | scope | first divergence | counterexample |', '|---|---|---|---|---|');
-    for (const finding of report.findings) {
-      lines.push(`| ${finding.baselined ? '(baselined) ' : ''}**${finding.id}** — ${finding.title} | ${finding.severity} | ${finding.scope} | ${finding.message.replaceAll('|', '\\|')} | \`${finding.counterexample}\` |`);
+  const rows = findingRows(report.findings);
+  if (rows.length > 0) {
+    lines.push('', '## Findings', '', '| | finding | severity | scopes | steps | signature | counterexample |', '|---|---|---|---|---:|---|---|');
+    for (const row of rows) {
+      const cell = (text: string): string => text.replaceAll('|', '\\|');
+      lines.push(`| ${row.baselined ? 'accepted' : '**NEW**'} | **${row.id}** — ${cell(row.title)} | ${row.severity} | ${row.scopes.join(', ')} | ${row.steps}${row.shrinkCutShort ? ' (shrinking cut short)' : ''} | \`${cell(row.signature)}\` | \`${row.counterexample}\` |`);
     }
   }
   if (report.regressions.length > 0) {
     const reproduced = report.regressions.filter((replay) => replay.reproduces).length;
-    lines.push('', `## Regression corpus`, '', `${report.regressions.length} counterexamples replayed first; ${reproduced} still fail.`);
+    lines.push('', `## Regression corpus`, '', `${report.regressions.length} counterexamples (the corpus and the baseline's) replayed first; ${reproduced} still fail.`);
   }
   lines.push('', '## Scenario coverage', '', '| scope | scenario | runs | share | required |', '|---|---|---:|---:|---:|');
   for (const scope of report.scopes) {

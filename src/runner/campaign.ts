@@ -1,13 +1,16 @@
-// A campaign: every scope searched until it passes. When a search finds a known finding, the finding
-// is set aside (its triggering steps are no longer sent) and the search starts again with the same
-// seed, so that defects hidden behind a first one are found too. A scope's scenario coverage is
-// judged on its last search, the one that ran all its runs.
+// A campaign: one search per scope, each reporting every distinct defect it meets (search.ts).
+// A time limit is shared between the scopes: each gets an equal part of what is left when it
+// starts, so a slow first scope cannot leave the next one with no runs at all. A scope's scenario
+// coverage is judged on the runs it made; a scope stopped by the clock before it made enough runs
+// to judge is not passed.
 import type { FrameModel } from '../../models/index.js';
-import { findingById, type KnownFinding } from '../../properties/findings.js';
 import { COVERAGE_REQUIREMENTS, LABELS, type Label } from '../../properties/labels.js';
 import type { Scope } from '../../properties/scope.js';
 import type { AllocatorTarget } from '../targets/target.js';
-import { search, type FoundFailure, type SearchStats } from './search.js';
+import { search, type FoundFailure, type SearchStats, type ShrinkProgress } from './search.js';
+
+/** Fewer runs than this cannot show a coverage share: such a scope is not judged passed. */
+export const MIN_RUNS_TO_JUDGE = 100;
 
 export interface CampaignConfig {
   readonly scopes: readonly Scope[];
@@ -18,12 +21,15 @@ export interface CampaignConfig {
   readonly newModel: (scope: Scope) => FrameModel;
   /** Differential mode: a second allocator per scope that judges the target instead of the model. */
   readonly reference?: (scope: Scope) => AllocatorTarget;
-  /** Wall-clock budget for the whole campaign (searches stop generating when it runs out). */
-  readonly timeLimitMs?: number;
-  /** Called as each scope's searches finish, for progress output. */
-  readonly onSearch?: (scope: Scope, stats: SearchStats, failure: FoundFailure | undefined) => void;
+  /** When the whole campaign must end, shrinking included (a time from `now`). */
+  readonly deadline?: number;
+  readonly now?: () => number;
+  /** Called as each new finding is shrunk, so that its counterexample is written at once. */
+  readonly onFinding?: (scope: Scope, failure: FoundFailure, stats: SearchStats) => void;
   /** Called after every generated run with the scope's current search. */
   readonly onRun?: (scope: Scope, stats: SearchStats) => void;
+  /** Called while a finding shrinks. */
+  readonly onShrink?: (scope: Scope, progress: ShrinkProgress) => void;
   /** Called as each scope finishes. */
   readonly onScope?: (result: ScopeResult) => void;
 }
@@ -39,13 +45,15 @@ export interface CoverageCheck {
 
 export interface ScopeResult {
   readonly scope: Scope;
-  /** Every search of the scope, summed. */
   readonly stats: SearchStats;
+  /** The runs the scope was to make. */
+  readonly plannedRuns: number;
   readonly findings: readonly FoundFailure[];
-  /** Judged on the last search; empty when it did not complete (a new finding stopped it). */
+  /** Judged on the runs made; empty when too few were made to judge. */
   readonly coverage: readonly CoverageCheck[];
-  /** The last search ran all its runs without a failure. */
+  /** Every planned run was made. */
   readonly completed: boolean;
+  /** The time limit stopped the scope before its planned runs. */
   readonly interrupted: boolean;
   readonly elapsedMs: number;
 }
@@ -56,66 +64,51 @@ export interface CampaignResult {
 }
 
 export function runCampaign(config: CampaignConfig): CampaignResult {
-  const deadline = config.timeLimitMs === undefined ? undefined : Date.now() + config.timeLimitMs;
-  const scopes = config.scopes.map((scope) => {
-    const result = runScope(config, scope, deadline);
+  const now = config.now ?? Date.now;
+  const scopes = config.scopes.map((scope, i) => {
+    // An equal share of what is left for each scope still to run.
+    const deadline = config.deadline === undefined ? undefined : now() + (config.deadline - now()) / (config.scopes.length - i);
+    const result = runScope(config, scope, deadline, now);
     config.onScope?.(result);
     return result;
   });
   return { seed: config.seed, scopes };
 }
 
-function runScope(config: CampaignConfig, scope: Scope, deadline: number | undefined): ScopeResult {
-  const started = Date.now();
+function runScope(config: CampaignConfig, scope: Scope, deadline: number | undefined, now: () => number): ScopeResult {
+  const started = now();
   const target = config.target(scope);
   const reference = config.reference?.(scope);
-  const total: SearchStats = { runs: 0, steps: 0, skipped: 0, setAside: 0, labelRuns: new Map() };
-  const findings: FoundFailure[] = [];
-  const setAside: KnownFinding[] = [];
+  const plannedRuns = config.numRuns(scope);
   try {
-    for (;;) {
-      const timeLimitMs = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
-      const result = search({
-        scope,
-        target,
-        newModel: () => config.newModel(scope),
-        ...(reference !== undefined && { reference }),
-        setAside,
-        seed: config.seed,
-        numRuns: config.numRuns(scope),
-        ...(timeLimitMs !== undefined && { timeLimitMs }),
-        ...(config.onRun !== undefined && { onRun: (stats: SearchStats) => config.onRun?.(scope, stats) }),
-      });
-      addStats(total, result.stats);
-      config.onSearch?.(scope, result.stats, result.failure);
-      const known = result.failure === undefined ? undefined : findingById(result.failure.findingId);
-      if (result.failure !== undefined) findings.push(result.failure);
-      if (result.failure === undefined || known === undefined || result.interrupted) {
-        const completed = result.failure === undefined && !result.interrupted;
-        return {
-          scope,
-          stats: total,
-          findings,
-          coverage: completed ? judgeCoverage(scope, result.stats) : [],
-          completed,
-          interrupted: result.interrupted,
-          elapsedMs: Date.now() - started,
-        };
-      }
-      setAside.push(known);
-    }
+    const result = search({
+      scope,
+      target,
+      newModel: () => config.newModel(scope),
+      ...(reference !== undefined && { reference }),
+      setAside: [],
+      seed: config.seed,
+      numRuns: plannedRuns,
+      ...(deadline !== undefined && { deadline }),
+      ...(config.now !== undefined && { now }),
+      ...(config.onRun !== undefined && { onRun: (stats: SearchStats) => config.onRun?.(scope, stats) }),
+      ...(config.onShrink !== undefined && { onShrink: (progress: ShrinkProgress) => config.onShrink?.(scope, progress) }),
+      ...(config.onFinding !== undefined && { onFinding: (failure: FoundFailure, stats: SearchStats) => config.onFinding?.(scope, failure, stats) }),
+    });
+    return {
+      scope,
+      stats: result.stats,
+      plannedRuns,
+      findings: result.failures,
+      coverage: result.stats.runs >= Math.min(MIN_RUNS_TO_JUDGE, plannedRuns) ? judgeCoverage(scope, result.stats) : [],
+      completed: !result.interrupted,
+      interrupted: result.interrupted,
+      elapsedMs: now() - started,
+    };
   } finally {
     target.close?.();
     reference?.close?.();
   }
-}
-
-function addStats(into: SearchStats, stats: SearchStats): void {
-  into.runs += stats.runs;
-  into.steps += stats.steps;
-  into.skipped += stats.skipped;
-  into.setAside += stats.setAside;
-  for (const [label, runs] of stats.labelRuns) into.labelRuns.set(label, (into.labelRuns.get(label) ?? 0) + runs);
 }
 
 /** QuickCheck's `cover`: every scenario with a requirement must be reached in at least that share of runs. */

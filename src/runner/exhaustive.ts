@@ -15,14 +15,14 @@
 // model's hint. That is exact for allocators that move the hint as the seed does on every path
 // that has not yet failed (the port, and the corrected allocator, which keeps the seed's hint); an
 // allocator with a hint of its own design may have hidden states this key merges.
-// A path that breaks an invariant is named with nameFailure and never expanded; the first (and so
+// A path that breaks an invariant is named by its signature (src/findings/identity.ts) and never expanded; the first (and so
 // shortest) path of each finding is kept.
 import { FrameModel } from '../../models/index.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
 import { PAGE, PHYS_ADDR_LIMIT, U64_MAX, type Outcome, type Region } from '../targets/step.js';
 import type { AllocatorTarget, ConcreteStep, StepReport } from '../targets/target.js';
 import { runSteps, type RunConfig, type RunViolation } from './lockstep.js';
-import { nameFailure } from './search.js';
+import { identifyFailure } from '../findings/identity.js';
 
 
 /** The default scope: two bitmap words. */
@@ -89,6 +89,8 @@ export interface ExhaustiveOptions {
   readonly timeLimitMs?: number;
   /** Default EXHAUSTIVE_ALPHABET. */
   readonly alphabet?: readonly ConcreteStep[];
+  /** Steps every sequence starts with (a machine's boot_init); not counted in the depth. Default none. */
+  readonly opening?: readonly ConcreteStep[];
   /** Merge sequences that reach the same state (default true; false enumerates every sequence). */
   readonly prune?: boolean;
   /** Called after each completed level, for progress output. */
@@ -109,7 +111,7 @@ export interface LevelStats {
 }
 
 export interface ExhaustiveFinding {
-  /** A known finding's id, or `new:...` (nameFailure). */
+  /** A known finding's id, or an id derived from its signature (src/findings/identity.ts). */
   readonly findingId: string;
   /** The first sequence found that shows it: no shorter sequence over the alphabet does. */
   readonly steps: readonly ConcreteStep[];
@@ -192,11 +194,20 @@ function explore(options: ExhaustiveOptions, maxFrames: number, target: ReturnTy
   };
 
   const seen = new Set<string>();
-  // The initial state: a fresh allocator, before any step.
-  runSteps(config, []);
-  seen.add(stateKey([]));
-  let frontier: ConcreteStep[][] = [[]];
   const findings = new Map<string, ExhaustiveFinding & { occurrences: number }>();
+  const record = (sequence: ConcreteStep[], result: ReturnType<typeof runSteps>, violation: RunViolation): void => {
+    const findingId = identifyFailure(result, newModel).id;
+    const known = findings.get(findingId);
+    if (known !== undefined) known.occurrences++;
+    else findings.set(findingId, { findingId, steps: sequence, outcomes: result.executedSteps.map(({ outcome }) => outcome), violation, occurrences: 1 });
+  };
+  // The initial state: a fresh allocator after the opening (none: before any step). An opening that
+  // already fails is the shortest counterexample there is, and nothing behind it can be reached.
+  const opening = [...(options.opening ?? [])];
+  const initial = runSteps(config, opening);
+  seen.add(stateKey(initial.executedSteps));
+  if (initial.violation !== undefined) record(opening, initial, initial.violation);
+  let frontier: ConcreteStep[][] = initial.violation === undefined ? [opening] : [];
   const levels: LevelStats[] = [];
   let sequences = 0;
   let steps = 0;
@@ -221,18 +232,7 @@ function explore(options: ExhaustiveOptions, maxFrames: number, target: ReturnTy
         steps += result.executed;
         if (result.violation !== undefined) {
           failing++;
-          const findingId = nameFailure(result, newModel);
-          const known = findings.get(findingId);
-          if (known !== undefined) known.occurrences++;
-          else {
-            findings.set(findingId, {
-              findingId,
-              steps: sequence,
-              outcomes: result.executedSteps.map(({ outcome }) => outcome),
-              violation: result.violation,
-              occurrences: 1,
-            });
-          }
+          record(sequence, result, result.violation);
           continue;
         }
         if (!prune) {

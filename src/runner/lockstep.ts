@@ -5,7 +5,7 @@ import type { Expectation, FrameModel } from '../../models/index.js';
 import type { StepExecutor } from '../../properties/commands/index.js';
 import type { GeneratedRun } from '../../properties/commands/index.js';
 import { classify, type KnownFinding } from '../../properties/findings.js';
-import { checkBitmap, checkResult, checkState, formatRanges, type InvariantId, type Violation } from '../../properties/invariants.js';
+import { checkBitmap, checkResult, checkState, formatRanges, outcomeShape, type InvariantId, type Violation } from '../../properties/invariants.js';
 import { labelStep, type Label, type LabelMemory } from '../../properties/labels.js';
 import type { Outcome, Step } from '../targets/step.js';
 import { FRAME_RETURNING_OPS, formatOutcome } from '../targets/step-format.js';
@@ -131,7 +131,7 @@ class LockstepRun implements StepExecutor {
         const counts = { free: this.model.freeCount(), total: this.model.totalCount() };
         this.trace.push({ step, concrete, report: { outcome, ...counts }, promised, expectation, modelFree: counts.free, modelTotal: counts.total });
       }
-      this.violation = { property: 'target-responds', message: `${error.fault}: ${outcome.message}`, stepIndex, fault: faultOf(error) };
+      this.violation = { property: 'target-responds', message: `${error.fault}: ${outcome.message}`, shape: `fault: ${error.fault}`, stepIndex, fault: faultOf(error) };
       return;
     }
     labelStep(concrete, this.model, report.outcome, this.memory, this.labels);
@@ -184,7 +184,7 @@ class LockstepRun implements StepExecutor {
     this.trace?.push({ step, concrete, report, promised, expectation: { kind: 'exact', outcome: expected.outcome }, modelFree: expected.free, modelTotal: expected.total });
     const difference = reportDifference(report, expected);
     if (difference !== undefined) {
-      this.violation = { property: 'targets-agree', message: `${this.config.target.name} and ${reference.name} differ: ${difference}`, stepIndex };
+      this.violation = { property: 'targets-agree', message: `${this.config.target.name} and ${reference.name} differ: ${difference.message}`, shape: difference.shape, stepIndex };
       return;
     }
     this.remember(concrete, report.outcome);
@@ -195,7 +195,7 @@ class LockstepRun implements StepExecutor {
     if (this.violation === undefined && reference !== undefined) {
       const [mine, theirs] = [this.config.target.freeRanges(), reference.freeRanges()];
       if (formatRanges(mine) !== formatRanges(theirs) || mine.length !== theirs.length) {
-        this.violation = { property: 'targets-agree', message: `free frames at the end: ${this.config.target.name} ${formatRanges(mine)}, ${reference.name} ${formatRanges(theirs)}`, stepIndex: null };
+        this.violation = { property: 'targets-agree', message: `free frames at the end: ${this.config.target.name} ${formatRanges(mine)}, ${reference.name} ${formatRanges(theirs)}`, shape: 'free frames differ', stepIndex: null };
       }
     } else if (this.violation === undefined) {
       try {
@@ -203,7 +203,7 @@ class LockstepRun implements StepExecutor {
         if (violation !== undefined) this.violation = { ...violation, stepIndex: null };
       } catch (error) {
         if (!(error instanceof TargetFault)) throw error;
-        this.violation = { property: 'target-responds', message: `${error.fault}: ${plain(error.message, 8_000)} (asked for its free frames at the end of the run)`, stepIndex: null, fault: faultOf(error) };
+        this.violation = { property: 'target-responds', message: `${error.fault}: ${plain(error.message, 8_000)} (asked for its free frames at the end of the run)`, shape: `fault: ${error.fault}`, stepIndex: null, fault: faultOf(error) };
       }
     }
     return {
@@ -244,19 +244,21 @@ const panicText = (message: string): string => message.split(' (')[0] ?? message
 
 const bitText = (used: boolean | undefined): string => (used === undefined ? 'not reported' : used ? 'used' : 'free');
 
-/** How two allocators' answers to one step differ, if they do. */
-export function reportDifference(mine: StepReport, theirs: StepReport): string | undefined {
+/** How two allocators' answers to one step differ, if they do: in words, and its shape without the numbers. */
+export function reportDifference(mine: StepReport, theirs: StepReport): { readonly message: string; readonly shape: string } | undefined {
   const [a, b] = [mine.outcome, theirs.outcome];
   const same =
     a.kind === b.kind &&
     (a.kind !== 'err' || a.error === (b as typeof a).error) &&
     (a.kind !== 'panic' || panicText(a.message) === panicText((b as typeof a).message)) &&
     (a.kind !== 'ok' || JSON.stringify(a.value) === JSON.stringify((b as typeof a).value));
-  if (!same) return `returned ${formatOutcome(a)} and ${formatOutcome(b)}`;
-  if (mine.free !== theirs.free || mine.total !== theirs.total) return `free_count/total_count ${mine.free}/${mine.total} and ${theirs.free}/${theirs.total}`;
+  if (!same) return { message: `returned ${formatOutcome(a)} and ${formatOutcome(b)}`, shape: `returned ${outcomeShape(a)} and ${outcomeShape(b)}` };
+  if (mine.free !== theirs.free || mine.total !== theirs.total) {
+    return { message: `free_count/total_count ${mine.free}/${mine.total} and ${theirs.free}/${theirs.total}`, shape: `counters differ` };
+  }
   // Both sides name the same touched frame (src/targets/touched-frame.ts, docs/protocol.md), so a
   // bit reported by one and not the other is a difference too.
-  if (mine.frameUsed !== theirs.frameUsed) return `the touched frame's bitmap bit is ${bitText(mine.frameUsed)} and ${bitText(theirs.frameUsed)}`;
+  if (mine.frameUsed !== theirs.frameUsed) return { message: `the touched frame's bitmap bit is ${bitText(mine.frameUsed)} and ${bitText(theirs.frameUsed)}`, shape: `bit ${bitText(mine.frameUsed)} and ${bitText(theirs.frameUsed)}` };
   return undefined;
 }
 

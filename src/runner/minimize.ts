@@ -11,6 +11,12 @@
 // one call into the other. So the greedy pass is followed by a bounded search for fewer steps
 // built from the counterexample's own steps and numbers, and the greedy pass runs again on what
 // it finds.
+// Numbers that move together — a region's base and a frame inside it, a reservation and the frame
+// it covers — cannot be lowered one at a time (each alone breaks the failure), so clusters of
+// nearby positions are also shifted down together, by a binary-searched distance. And a simpler
+// form can lie above: a base raised to its 64-frame bitmap word boundary is simpler than an odd
+// one just below it (simplerValue). All of it runs within a budget of time and predicate runs;
+// when that runs out, the smallest counterexample so far is returned and the budget says so.
 import { PAGE, U64_MAX, type Region, type Step } from '../targets/step.js';
 import { formatStep } from '../targets/step-format.js';
 import type { ConcreteStep } from '../targets/target.js';
@@ -18,11 +24,55 @@ import type { ConcreteStep } from '../targets/target.js';
 
 type Predicate = (steps: readonly Step[]) => boolean;
 
+/** How much a minimisation may spend; `cutShort` is set when it ran out before a fixed point. */
+export interface ShrinkBudget {
+  readonly deadline: number;
+  probesLeft: number;
+  readonly now: () => number;
+  cutShort: boolean;
+}
+
+export const unlimitedBudget = (): ShrinkBudget => ({ deadline: Number.POSITIVE_INFINITY, probesLeft: Number.POSITIVE_INFINITY, now: Date.now, cutShort: false });
+
+/** The predicate within the budget: out of budget, every candidate counts as passing (the current counterexample stays). */
+function budgeted(stillFails: Predicate, budget: ShrinkBudget): Predicate {
+  return (steps) => {
+    if (budget.cutShort || budget.probesLeft <= 0 || budget.now() >= budget.deadline) {
+      budget.cutShort = true;
+      return false;
+    }
+    budget.probesLeft--;
+    return stillFails(steps);
+  };
+}
+
 /** One number inside a step: its value, and the step with that number replaced. */
 interface NumberSlot {
   readonly value: bigint;
+  /** The number's unit: PAGE for bytes, 1 for frame numbers. */
   readonly unit: bigint;
+  /** A position in memory (a base, a start, an address, a frame), not a length or size. */
+  readonly position: boolean;
+  /** The start of a range (a region's base, a reservation's start): simpler on a bitmap word boundary. */
+  readonly rangeStart?: boolean;
   with(value: bigint): ConcreteStep;
+}
+
+/** Frames in one bitmap word: a position on a word boundary reads simpler than one beside it. */
+const WORD_FRAMES = 64n;
+
+/**
+ * Is `a` a simpler value than `b` for this slot? Fewer bitmap words (pages, for other numbers)
+ * first; within one, the boundary itself; then the smaller value. A total order with nothing
+ * below 0, so the greedy pass always ends.
+ */
+export function simplerValue(a: bigint, b: bigint, slot: Pick<NumberSlot, 'unit' | 'rangeStart'>): boolean {
+  const step = slot.rangeStart === true ? slot.unit * WORD_FRAMES : slot.unit;
+  const [wordA, wordB] = [(a + step - 1n) / step, (b + step - 1n) / step];
+  if (wordA !== wordB) return wordA < wordB;
+  const [alignedA, alignedB] = [a % step === 0n, b % step === 0n];
+  if (alignedA !== alignedB) return alignedA;
+  return a < b;
 }
 
 const usize = (value: bigint): number | bigint => (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value);
@@ -31,8 +81,8 @@ function regionSlots(map: readonly Region[], rebuild: (map: Region[]) => Concret
   return map.flatMap((region, i) => {
     const replaced = (changed: Region): ConcreteStep => rebuild([...map.slice(0, i), changed, ...map.slice(i + 1)]);
     return [
-      { value: region.base, unit: PAGE, with: (base: bigint) => replaced({ ...region, base }) },
-      { value: region.length, unit: PAGE, with: (length: bigint) => replaced({ ...region, length }) },
+      { value: region.base, unit: PAGE, position: true, rangeStart: true, with: (base: bigint) => replaced({ ...region, base }) },
+      { value: region.length, unit: PAGE, position: false, with: (length: bigint) => replaced({ ...region, length }) },
     ];
   });
 }
@@ -45,20 +95,20 @@ export function numberSlots(step: ConcreteStep): NumberSlot[] {
     case 'boot_init':
       return [
         ...regionSlots(step.map, (map) => ({ ...step, map })),
-        { value: step.kernelPhysicalBase, unit: PAGE, with: (kernelPhysicalBase) => ({ ...step, kernelPhysicalBase }) },
+        { value: step.kernelPhysicalBase, unit: PAGE, position: true, rangeStart: true, with: (kernelPhysicalBase) => ({ ...step, kernelPhysicalBase }) },
       ];
     case 'reserve_kernel':
     case 'reserve_range':
       return [
-        { value: step.start, unit: PAGE, with: (start) => ({ ...step, start }) },
-        { value: step.size, unit: PAGE, with: (size) => ({ ...step, size }) },
+        { value: step.start, unit: PAGE, position: true, rangeStart: true, with: (start) => ({ ...step, start }) },
+        { value: step.size, unit: PAGE, position: false, with: (size) => ({ ...step, size }) },
       ];
     case 'allocate_specific':
     case 'deallocate':
     case 'deallocate_frame':
-      return [{ value: BigInt(step.frame.number), unit: 1n, with: (number) => ({ ...step, frame: { number: usize(number) } }) }];
+      return [{ value: BigInt(step.frame.number), unit: 1n, position: true, with: (number) => ({ ...step, frame: { number: usize(number) } }) }];
     case 'allocate_frame_at':
-      return [{ value: step.addr, unit: PAGE, with: (addr) => ({ ...step, addr }) }];
+      return [{ value: step.addr, unit: PAGE, position: true, with: (addr) => ({ ...step, addr }) }];
     default:
       return [];
   }
@@ -78,11 +128,11 @@ export function simplerSteps(step: ConcreteStep): ConcreteStep[] {
 }
 
 /**
- * The smallest value in [0, slot.value] for which the run still fails, by binary search (it
- * assumes failing is mostly monotone in the value, and only ever returns a value that was seen
- * failing); a multiple of the slot's unit when one fails as well.
+ * The simplest value for which the run still fails: the lowest in [0, slot.value] by binary search
+ * (it assumes failing is mostly monotone in the value, and only ever returns a value that was seen
+ * failing), then raised to its word boundary or page when that fails as well.
  */
-function lowestFailing(slot: NumberSlot, fails: (value: bigint) => boolean): bigint {
+function simplestFailing(slot: NumberSlot, fails: (value: bigint) => boolean): bigint {
   if (slot.value === 0n) return 0n;
   if (fails(0n)) return 0n;
   let passing = 0n;
@@ -92,8 +142,60 @@ function lowestFailing(slot: NumberSlot, fails: (value: bigint) => boolean): big
     if (fails(mid)) failing = mid;
     else passing = mid;
   }
-  const aligned = ((failing + slot.unit - 1n) / slot.unit) * slot.unit;
-  return aligned !== failing && aligned < slot.value && fails(aligned) ? aligned : failing;
+  const rounder = [...(slot.rangeStart === true ? [slot.unit * WORD_FRAMES] : []), slot.unit].map((step) => ((failing + step - 1n) / step) * step);
+  return rounder.find((value) => simplerValue(value, failing, slot) && simplerValue(value, slot.value, slot) && fails(value)) ?? failing;
+}
+
+/** Positions within this many frames of each other move together. */
+const CLUSTER_GAP_FRAMES = 1n << 20n;
+
+/** Every position of the steps, as (step, slot) pairs, in clusters of nearby frames. */
+function positionClusters(steps: readonly ConcreteStep[]): { step: number; slot: number; frame: bigint }[][] {
+  const positions = steps.flatMap((step, i) => numberSlots(step).flatMap((slot, s) => (slot.position ? [{ step: i, slot: s, frame: (slot.value * slot.unit) / PAGE }] : [])));
+  positions.sort((a, b) => (a.frame < b.frame ? -1 : a.frame > b.frame ? 1 : 0));
+  const clusters: (typeof positions)[] = [];
+  for (const position of positions) {
+    const last = clusters.at(-1);
+    if (last !== undefined && position.frame - (last.at(-1) as (typeof positions)[number]).frame <= CLUSTER_GAP_FRAMES) last.push(position);
+    else clusters.push([position]);
+  }
+  return clusters;
+}
+
+/** The steps with every position of a cluster moved down by `frames` frames. */
+function shifted(steps: readonly ConcreteStep[], cluster: readonly { step: number; slot: number }[], frames: bigint): ConcreteStep[] {
+  const result = [...steps];
+  for (const { step, slot } of cluster) {
+    const number = numberSlots(result[step] as ConcreteStep)[slot] as NumberSlot;
+    const by = number.unit === 1n ? frames : frames * PAGE;
+    result[step] = number.with(number.value - by);
+  }
+  return result;
+}
+
+/** Each cluster of positions moved down together as far as the failure allows (binary search on the distance). */
+function shiftClustersDown(steps: readonly ConcreteStep[], stillFails: Predicate): ConcreteStep[] | undefined {
+  let current = [...steps];
+  let moved = false;
+  for (const cluster of positionClusters(current)) {
+    if (cluster.length < 2) continue;
+    const lowest = (cluster[0] as { frame: bigint }).frame;
+    if (lowest === 0n) continue;
+    let [failing, passing] = [0n, lowest + 1n];
+    if (stillFails(shifted(current, cluster, lowest))) failing = lowest;
+    else {
+      while (passing - failing > 1n) {
+        const mid = failing + (passing - failing) / 2n;
+        if (stillFails(shifted(current, cluster, mid))) failing = mid;
+        else passing = mid;
+      }
+    }
+    if (failing > 0n) {
+      current = shifted(current, cluster, failing);
+      moved = true;
+    }
+  }
+  return moved ? current : undefined;
 }
 
 /**
@@ -123,12 +225,17 @@ function locallyMinimal(steps: readonly ConcreteStep[], stillFails: Predicate): 
       // Slots are re-read after each lowering: lowering a region's base changes the step.
       for (let s = 0; s < numberSlots(current[i] as ConcreteStep).length; s++) {
         const slot = numberSlots(current[i] as ConcreteStep)[s] as NumberSlot;
-        const lowest = lowestFailing(slot, (value) => stillFails(replaced(i, slot.with(value))));
-        if (lowest < slot.value) {
-          current = replaced(i, slot.with(lowest));
+        const simplest = simplestFailing(slot, (value) => stillFails(replaced(i, slot.with(value))));
+        if (simplerValue(simplest, slot.value, slot)) {
+          current = replaced(i, slot.with(simplest));
           changed = true;
         }
       }
+    }
+    const together = shiftClustersDown(current, stillFails);
+    if (together !== undefined) {
+      current = together;
+      changed = true;
     }
   }
   return current;
@@ -191,14 +298,16 @@ function shorterForm(steps: readonly ConcreteStep[], stillFails: Predicate, budg
 
 /**
  * A counterexample that is a fixed point of the greedy pass and of the search for fewer steps (as
- * far as its probes reached). `stillFails` must be deterministic.
+ * far as its probes reached), or the smallest reached when the budget ran out (`budget.cutShort`).
+ * `stillFails` must be deterministic.
  */
-export function minimizeSteps(steps: readonly ConcreteStep[], stillFails: Predicate): ConcreteStep[] {
-  const budget = { probesLeft: SHORTER_FORM_PROBES };
-  let current = locallyMinimal(steps, stillFails);
+export function minimizeSteps(steps: readonly ConcreteStep[], stillFails: Predicate, budget: ShrinkBudget = unlimitedBudget()): ConcreteStep[] {
+  const fails = budgeted(stillFails, budget);
+  const shorterBudget = { probesLeft: SHORTER_FORM_PROBES };
+  let current = locallyMinimal(steps, fails);
   for (;;) {
-    const shorter = shorterForm(current, stillFails, budget);
+    const shorter = shorterForm(current, fails, shorterBudget);
     if (shorter === undefined) return current;
-    current = locallyMinimal(shorter, stillFails);
+    current = locallyMinimal(shorter, fails);
   }
 }

@@ -6,13 +6,14 @@ import type { LoadedCounterexample } from '../files/counterexample-file.js';
 import { InputError } from '../files/input-error.js';
 import { BUILT_IN_ALLOCATORS, createTarget, type TargetSpec } from '../targets/target-spec.js';
 import { runSteps, type RunResult } from './lockstep.js';
-import { frameMapOf, nameFailure, type FrameMapSnapshot } from './search.js';
+import { identifyFailure, type FindingIdentity } from '../findings/identity.js';
+import { frameMapOf, type FrameMapSnapshot } from './search.js';
 
 export interface ReplayOutcome {
   readonly targetName: string;
   readonly result: RunResult;
-  /** The finding the replay shows (known id or new:...), when it fails. */
-  readonly findingId?: string;
+  /** The finding the replay shows, when it fails. */
+  readonly identity?: FindingIdentity;
   readonly frameMap?: FrameMapSnapshot;
 }
 
@@ -38,7 +39,7 @@ export function replayCounterexample(loaded: LoadedCounterexample, spec: TargetS
     const newModel = (): FrameModel => new FrameModel({ maxFrames, ...(loaded.content.target.policy !== undefined && { policy: loaded.content.target.policy }) });
     const result = runSteps({ target, newModel, setAside: [], trace: true, ...(reference !== undefined && { reference }) }, loaded.steps);
     if (result.violation === undefined) return { targetName: target.name, result };
-    return { targetName: target.name, result, findingId: nameFailure(result, newModel), frameMap: frameMapOf(result, target, newModel) };
+    return { targetName: target.name, result, identity: identifyFailure(result, newModel), frameMap: frameMapOf(result, target, newModel) };
   } finally {
     target.close?.();
     reference?.close?.();

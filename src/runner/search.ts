@@ -1,35 +1,58 @@
-// One search of one scope: fast-check generates runs until one breaks an invariant, then shrinks it.
-// Two things fast-check does not do are done here: statistics and scenario labels are gathered over
-// the generated runs (not the shrink attempts), and shrinking stays on the defect first found — a
-// shrink step that fails for another reason counts as passing, so a counterexample of one finding
-// never slips into a smaller counterexample of another.
+// One search of one scope: fast-check generates runs, and every failure whose signature (what went
+// wrong: src/findings/identity.ts) has not been seen before is shrunk on the spot and kept; a
+// failure with a signature already found is counted, not shrunk again; generation goes on to the
+// end of the run budget, so one search reports every distinct defect it meets. A catalogued
+// finding, once found, is set aside (its triggering steps are no longer sent) so that the defects
+// behind it can be reached. Shrinking stays on the signature being shrunk: a shrink step that fails
+// another way counts as passing, so a counterexample of one defect never slips into another's.
+// Statistics and scenario labels are gathered over the generated runs, not the shrink attempts.
+// Every part of the search is bounded: generation by the run budget and the deadline, shrinking
+// of each finding by its own share of time and probes, and always by the deadline; a finding whose
+// shrinking was cut short says so and is kept, replayable, at the length it reached.
 import fc from 'fast-check';
 import type { FrameModel, FrameStatus } from '../../models/index.js';
 import { generatedRun, type GeneratedRun } from '../../properties/commands/index.js';
-import { classify, KNOWN_FINDINGS, type KnownFinding } from '../../properties/findings.js';
+import { findingById, KNOWN_FINDINGS, type KnownFinding } from '../../properties/findings.js';
 import type { Label } from '../../properties/labels.js';
 import type { Scope } from '../../properties/scope.js';
+import { identifyFailure, modelBefore, type FindingIdentity } from '../findings/identity.js';
 import type { AllocatorTarget, ConcreteStep, FrameRange } from '../targets/target.js';
 import type { Step } from '../targets/step.js';
 import { touchedFrame } from '../targets/touched-frame.js';
 import { runGenerated, runSteps, type RunConfig, type RunResult, type RunViolation, type StepRecord } from './lockstep.js';
-import { minimizeSteps } from './minimize.js';
+import { minimizeSteps, type ShrinkBudget } from './minimize.js';
+
+/** The most time one finding's shrinking may take, whatever budget is left. */
+export const SHRINK_TIME_PER_FINDING_MS = 30_000;
+/** The most predicate runs one finding's shrinking may take (fast-check's shrinking and the minimiser together). */
+export const SHRINK_PROBES_PER_FINDING = 20_000;
 
 export interface SearchConfig {
   readonly scope: Scope;
   readonly target: AllocatorTarget;
   readonly newModel: () => FrameModel;
+  /** Catalogued findings set aside from the start; each catalogued finding found is added. */
   readonly setAside: readonly KnownFinding[];
   readonly seed: number;
   readonly numRuns: number;
-  /** Stop generating after this long (the runs so far still count). */
-  readonly timeLimitMs?: number;
-  /** fast-check's replay path of a failure found earlier with the same seed. */
-  readonly path?: string;
+  /** When the search must end, shrinking included (a time from `now`). */
+  readonly deadline?: number;
+  /** The clock deadlines are read on (tests drive it by hand). */
+  readonly now?: () => number;
   /** Differential mode: the allocator that judges the target instead of the model. */
   readonly reference?: AllocatorTarget;
   /** Called after every generated run (not shrink attempts), for progress output. */
   readonly onRun?: (stats: SearchStats) => void;
+  /** Called while a finding shrinks: the length of the smallest failing run so far. */
+  readonly onShrink?: (progress: ShrinkProgress) => void;
+  /** Called as each new finding is shrunk, so that its counterexample can be written at once. */
+  readonly onFinding?: (failure: FoundFailure, stats: SearchStats) => void;
+}
+
+export interface ShrinkProgress {
+  readonly signature: string;
+  readonly probes: number;
+  readonly steps: number;
 }
 
 export interface SearchStats {
@@ -37,17 +60,25 @@ export interface SearchStats {
   steps: number;
   skipped: number;
   setAside: number;
+  /** Failing runs whose signature was already found: counted, not shrunk again. */
+  repeats: number;
   /** Runs that reached each scenario. */
   readonly labelRuns: Map<Label, number>;
 }
 
+export const emptyStats = (): SearchStats => ({ runs: 0, steps: 0, skipped: 0, setAside: 0, repeats: 0, labelRuns: new Map() });
+
 export interface FoundFailure {
-  /** A known finding's id, or `new:<property>:<op>` for a failure no known finding explains. */
-  readonly findingId: string;
+  readonly identity: FindingIdentity;
   readonly violation: RunViolation;
   readonly seed: number;
+  /** fast-check's path of the shrunk run (`<run>:<shrink>…`). */
   readonly path: string;
   readonly shrinks: number;
+  /** Failing runs with this signature, the first included. */
+  occurrences: number;
+  /** The time or probe budget ran out before shrinking reached a fixed point. */
+  readonly shrinkCutShort: boolean;
   /** The shrunk run, step by step, up to and including the first diverging step. */
   readonly trace: readonly StepRecord[];
   /** The frame map right after the first diverging step, for the report's picture. */
@@ -67,24 +98,10 @@ export interface FrameMapSnapshot {
 
 export interface SearchResult {
   readonly stats: SearchStats;
-  readonly failure?: FoundFailure;
-  /** The time limit stopped generation before numRuns runs. */
+  /** Every distinct finding, in the order found. */
+  readonly failures: readonly FoundFailure[];
+  /** The deadline stopped generation before numRuns runs. */
   readonly interrupted: boolean;
-}
-
-/** The name of the defect a failing run shows: the known finding triggered at its first diverging step. */
-export function nameFailure(result: RunResult, newModel: () => FrameModel): string {
-  const violation = result.violation;
-  if (violation === undefined) throw new Error('nameFailure() of a passing run');
-  if (violation.property === 'targets-agree') return `differs:${violation.stepIndex === null ? 'free-frames' : result.executedSteps[violation.stepIndex]?.concrete.op ?? 'step'}`;
-  if (violation.stepIndex === null) return `new:${violation.property}`;
-  const model = replayModel(result, violation.stepIndex, newModel);
-  const step = result.executedSteps[violation.stepIndex]?.concrete;
-  if (step === undefined) throw new Error(`no step ${violation.stepIndex} in the run`);
-  const hung = violation.property === 'target-responds' && violation.message.startsWith('timeout');
-  const known = classify(step, model, hung)?.id;
-  if (violation.property === 'target-responds') return known ?? `target-fault:${step.op}`;
-  return known ?? `new:${violation.property}:${step.op}`;
 }
 
 /**
@@ -94,7 +111,7 @@ export function nameFailure(result: RunResult, newModel: () => FrameModel): stri
  */
 export function frameMapOf(result: RunResult, target: AllocatorTarget, newModel: () => FrameModel): FrameMapSnapshot {
   const index = result.violation?.stepIndex ?? null;
-  const model = replayModel(result, index ?? result.executedSteps.length, newModel);
+  const model = modelBefore(result, index ?? result.executedSteps.length, newModel);
   const diverging = index === null ? undefined : result.executedSteps[index];
   if (diverging !== undefined && model.accepts(diverging.concrete, diverging.outcome)) model.apply(diverging.concrete, diverging.outcome);
   const frame = diverging === undefined ? undefined : touchedFrame(diverging.concrete, diverging.outcome, model.maxFrames);
@@ -107,71 +124,111 @@ export function frameMapOf(result: RunResult, target: AllocatorTarget, newModel:
   };
 }
 
-/** The model as it was before step `index` of a run (its own expectations never looked at). */
-function replayModel(result: RunResult, index: number, newModel: () => FrameModel): FrameModel {
-  const model = newModel();
-  for (const { concrete, outcome } of result.executedSteps.slice(0, index)) model.apply(concrete, outcome);
-  return model;
-}
-
 export function search(config: SearchConfig): SearchResult {
-  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside: config.setAside, trace: false, ...(config.reference !== undefined && { reference: config.reference }) };
-  const stats: SearchStats = { runs: 0, steps: 0, skipped: 0, setAside: 0, labelRuns: new Map() };
-  let shrinkingFinding: string | undefined;
+  const now = config.now ?? Date.now;
+  const setAside = [...config.setAside];
+  const runConfig: RunConfig = { target: config.target, newModel: config.newModel, setAside, trace: false, ...(config.reference !== undefined && { reference: config.reference }) };
+  const stats = emptyStats();
+  const found = new Map<string, FoundFailure>();
+  let runIndex = -1;
+  let outOfTime = false;
 
   const property = fc.property(generatedRun(config.scope), (run) => {
-    const result = runGenerated(runConfig, run);
-    if (shrinkingFinding === undefined) {
-      tally(stats, result);
-      config.onRun?.(stats);
+    runIndex++;
+    // Past the deadline every remaining run "passes" unrun: fast-check's own time limit cannot
+    // see an injected clock, and a run cut off here is never counted.
+    if (outOfTime || (config.deadline !== undefined && now() >= config.deadline)) {
+      outOfTime = true;
+      return true;
     }
+    const result = runGenerated(runConfig, run);
+    tally(stats, result);
+    config.onRun?.(stats);
     if (result.violation === undefined) return true;
-    const findingId = nameFailure(result, config.newModel);
-    if (shrinkingFinding === undefined) shrinkingFinding = findingId;
-    return findingId !== shrinkingFinding;
+    const identity = identifyFailure(result, config.newModel);
+    const already = found.get(identity.signature);
+    if (already !== undefined) {
+      already.occurrences++;
+      stats.repeats++;
+      return true;
+    }
+    const failure = shrinkFailure(config, runConfig, runIndex, identity, now);
+    found.set(identity.signature, failure);
+    config.onFinding?.(failure, stats);
+    const known = findingById(failure.identity.id);
+    if (known !== undefined && !setAside.includes(known)) setAside.push(known);
+    return true;
   });
+  // On the real clock fast-check also stops generating at the deadline (not only running), so a
+  // soak of a million runs does not spend its last seconds generating runs it will not make.
+  const stopGenerating = config.deadline !== undefined && config.now === undefined ? { interruptAfterTimeLimit: Math.max(1, config.deadline - Date.now()), markInterruptAsFailure: false } : {};
+  const details = fc.check(property, { seed: config.seed, numRuns: config.numRuns, ...stopGenerating });
+  if (details.interrupted) outOfTime = true;
+  return { stats, failures: [...new Set(found.values())], interrupted: outOfTime && stats.runs < config.numRuns };
+}
 
-  const details = fc.check(property, {
-    seed: config.seed,
-    numRuns: config.numRuns,
-    ...(config.path !== undefined && { path: config.path }),
-    ...(config.timeLimitMs !== undefined && { interruptAfterTimeLimit: config.timeLimitMs, markInterruptAsFailure: false }),
+/**
+ * Shrinks the failing run `runIndex` of the search's seed, staying on its signature: fast-check's
+ * shrinking of the generated commands, then the minimiser over the recorded steps, both within the
+ * finding's share of the budget.
+ */
+function shrinkFailure(config: SearchConfig, runConfig: RunConfig, runIndex: number, identity: FindingIdentity, now: () => number): FoundFailure {
+  const limit = Math.min(now() + SHRINK_TIME_PER_FINDING_MS, config.deadline ?? Number.POSITIVE_INFINITY);
+  const budget: ShrinkBudget = { deadline: limit, probesLeft: SHRINK_PROBES_PER_FINDING, now, cutShort: false };
+  const sameFailure = (result: RunResult): boolean => result.violation !== undefined && identifyFailure(result, config.newModel).signature === identity.signature;
+  let smallest = Number.POSITIVE_INFINITY;
+  const probe = (): boolean => {
+    // Once cut short, fast-check's remaining candidates are refused without reading the clock.
+    if (budget.cutShort || budget.probesLeft <= 0 || now() >= budget.deadline) {
+      budget.cutShort = true;
+      return false;
+    }
+    budget.probesLeft--;
+    return true;
+  };
+  const shrinkProperty = fc.property(generatedRun(config.scope), (run) => {
+    // Out of budget: every further candidate "passes", which ends fast-check's shrinking at once.
+    if (!probe()) return true;
+    const result = runGenerated(runConfig, run);
+    if (!sameFailure(result)) return true;
+    if (result.executed < smallest) {
+      smallest = result.executed;
+      config.onShrink?.({ signature: identity.signature, probes: SHRINK_PROBES_PER_FINDING - budget.probesLeft, steps: smallest });
+    }
+    return false;
   });
-  if (!details.failed || details.counterexample === null) return { stats, interrupted: details.interrupted };
-
+  const details = fc.check(shrinkProperty, { seed: config.seed, path: String(runIndex), numRuns: 1 });
+  const path = details.counterexamplePath ?? String(runIndex);
+  const shrinks = details.numShrinks;
+  if (!details.failed || details.counterexample === null) {
+    // Run again on its own, the failing run passed: the target is not deterministic.
+    return nondeterministic(config, runConfig, [], path, shrinks, budget.cutShort);
+  }
   const [shrunk] = details.counterexample as [GeneratedRun];
   const shrunkRun = runGenerated(runConfig, shrunk);
-  if (shrunkRun.violation === undefined) return { stats, interrupted: details.interrupted, failure: nondeterministic(config, runConfig, shrunkRun, details) };
-  const findingId = nameFailure(shrunkRun, config.newModel);
+  if (!sameFailure(shrunkRun)) return nondeterministic(config, runConfig, shrunkRun.executedSteps.map(({ concrete }) => concrete), path, shrinks, budget.cutShort);
+
   // A candidate that would hang a native target (a hang-only finding triggers) cannot show another
   // finding: skip it instead of waiting out the step timeout on every such probe.
-  const hangOnly = KNOWN_FINDINGS.filter((finding) => finding.onlyAsHang === true && finding.id !== findingId);
+  const hangOnly = KNOWN_FINDINGS.filter((finding) => finding.onlyAsHang === true && finding.id !== identity.id);
   const wouldHang = (steps: readonly Step[]): boolean => {
     const model = config.newModel();
     return steps.some((step) => hangOnly.some((finding) => finding.triggeredBy(step as ConcreteStep, model)));
   };
-  const stillFails = (steps: readonly Step[]): boolean => {
-    if (wouldHang(steps)) return false;
-    const result = runSteps(runConfig, steps);
-    return result.violation !== undefined && nameFailure(result, config.newModel) === findingId;
-  };
-  const minimal = minimizeSteps(stepsUpToViolation(shrunkRun), stillFails);
+  const stillFails = (steps: readonly Step[]): boolean => !wouldHang(steps) && sameFailure(runSteps(runConfig, steps));
+  const minimal = minimizeSteps(stepsUpToViolation(shrunkRun), stillFails, budget);
   const replayed = runSteps({ ...runConfig, trace: true }, minimal);
-  if (replayed.violation === undefined || replayed.trace === undefined) {
-    return { stats, interrupted: details.interrupted, failure: nondeterministic(config, runConfig, runSteps(runConfig, minimal), details) };
-  }
+  if (replayed.violation === undefined || replayed.trace === undefined) return nondeterministic(config, runConfig, minimal, path, shrinks, budget.cutShort);
   return {
-    stats,
-    interrupted: details.interrupted,
-    failure: {
-      findingId,
-      violation: replayed.violation,
-      seed: config.seed,
-      path: details.counterexamplePath ?? '',
-      shrinks: details.numShrinks,
-      trace: replayed.trace,
-      frameMap: frameMapOf(replayed, config.target, config.newModel),
-    },
+    identity: identifyFailure(replayed, config.newModel),
+    violation: replayed.violation,
+    seed: config.seed,
+    path,
+    shrinks,
+    occurrences: 1,
+    shrinkCutShort: budget.cutShort,
+    trace: replayed.trace,
+    frameMap: frameMapOf(replayed, config.target, config.newModel),
   };
 }
 
@@ -180,16 +237,17 @@ export function search(config: SearchConfig): SearchResult {
  * uninitialised memory, state kept across reset). That is a finding against the target, reported
  * with the steps that failed.
  */
-function nondeterministic(config: SearchConfig, runConfig: RunConfig, passing: RunResult, details: fc.RunDetails<[GeneratedRun]>): FoundFailure {
-  const steps = passing.executedSteps.map(({ concrete }) => concrete);
+function nondeterministic(config: SearchConfig, runConfig: RunConfig, steps: readonly ConcreteStep[], path: string, shrinks: number, shrinkCutShort: boolean): FoundFailure {
   const traced = runSteps({ ...runConfig, trace: true }, steps);
-  const violation: RunViolation = { property: 'target-responds', message: 'not deterministic: these steps failed once and passed when run again', stepIndex: null };
+  const violation: RunViolation = { property: 'target-responds', message: 'not deterministic: these steps failed once and passed when run again', shape: 'not deterministic', stepIndex: null };
   return {
-    findingId: 'target-fault:nondeterministic',
+    identity: { id: 'target-fault:nondeterministic', signature: 'target-responds @ end-of-run: not deterministic' },
     violation,
     seed: config.seed,
-    path: details.counterexamplePath ?? '',
-    shrinks: details.numShrinks,
+    path,
+    shrinks,
+    occurrences: 1,
+    shrinkCutShort,
     trace: traced.trace ?? [],
     frameMap: frameMapOf({ ...traced, violation }, config.target, config.newModel),
   };

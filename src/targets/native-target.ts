@@ -198,8 +198,9 @@ interface Hello {
 
 function parseHello(line: string): Hello {
   const [magic, version, ...fields] = line.split(' ');
-  if (magic !== 'framecheck-driver' || version !== '1') {
-    throw new TargetFault('start', `the driver's hello is not \`framecheck-driver 1 ...\`: ${JSON.stringify(line)}`);
+  // Version 2 adds parallel requests and keeps every version-1 request: both serve sequential campaigns.
+  if (magic !== 'framecheck-driver' || (version !== '1' && version !== '2')) {
+    throw new TargetFault('start', `the driver's hello is not \`framecheck-driver 1 ...\` or \`framecheck-driver 2 ...\`: ${JSON.stringify(line)}`);
   }
   const values = new Map(fields.map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)] as const));
   const maxFrames = Number(values.get('max_frames'));

@@ -69,6 +69,10 @@ export function buildSeedDriver(build: SeedDriverBuild): { binary: string } {
   if (allocatorSrc !== undefined) env.FRAMECHECK_ALLOCATOR_SRC = allocatorSrc;
 
   const args = ['build', '--offline', ...(profile === 'release' ? ['--release'] : [])];
+  // One build per setting and process: a campaign opens a target per scope and per replayed
+  // counterexample, and a no-op cargo build still costs most of a second.
+  const built = BUILT.get(`${targetDir}/${profile}`);
+  if (built !== undefined) return built;
   try {
     execFileSync('cargo', args, { cwd: SEED_DRIVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
@@ -80,5 +84,8 @@ export function buildSeedDriver(build: SeedDriverBuild): { binary: string } {
   }
   const binary = path.join(targetDir, profile, 'framecheck-seed-driver');
   if (!fs.existsSync(binary)) throw new Error(`cargo ${args.join(' ')} succeeded but ${binary} does not exist`);
+  BUILT.set(`${targetDir}/${profile}`, { binary });
   return { binary };
 }
+
+const BUILT = new Map<string, { binary: string }>();

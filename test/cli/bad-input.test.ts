@@ -65,8 +65,9 @@ describe.concurrent('run: bad flags exit 2 with one line and write no reports', 
     ['--runs abc', ['--runs', 'abc'], ['--runs must be a whole number, got "abc"']],
     ['--runs 0', ['--runs', '0'], ['--runs must be between 1 and']],
     ['--full-runs x', ['--full-runs', 'x'], ['--full-runs must be a whole number, got "x"']],
-    ['--seed 2^31', ['--seed', '2147483648'], ['--seed must be between 0 and 2147483647, got 2147483648']],
-    ['--seed 2^32', ['--seed', '4294967296'], ['--seed must be between 0 and 2147483647, got 4294967296']],
+    ['--seed 2^64', ['--seed', '18446744073709551616'], ['--seed must be at most 2^64-1 as a number, got 18446744073709551616']],
+    ['--seed with a space', ['--seed', 'run 42'], ['--seed must be a whole number or a word', 'got "run 42"']],
+    ['--seed empty', ['--seed', ''], ['--seed must be a whole number or a word']],
     ['--scope bogus', ['--scope', 'bogus'], ['--scope must be one of small, full, both, got "bogus"']],
     ['--profile x', ['--profile', 'x'], ['--profile must be one of debug, release, got "x"']],
     ['--format xml', ['--format', 'xml'], ['--format must be one of text, json, got "xml"']],
@@ -85,7 +86,7 @@ describe.concurrent('run: bad flags exit 2 with one line and write no reports', 
       const ran = await framecheck([...args, ...pathFlags(paths)]);
       expectBadInput(ran, ...mentions);
       expect(existsSync(paths.reports), 'no reports folder for an argument error').toBe(false);
-      expect(existsSync(paths.corpus)).toBe(false);
+      expect(readdirSync(paths.corpus)).toEqual([]);
     });
   }
 });
@@ -163,9 +164,9 @@ describe.concurrent('run: bad memory maps and baselines exit 2 naming the file',
 
   it('a baseline entry without an id names the entry', async () => {
     const paths = campaignPaths(dir, 'bad-baseline-entry');
-    writeFileSync(paths.baseline, JSON.stringify({ format: 'framecheck-baseline', version: 1, accepted: { port: [{ reason: 'no id' }] } }));
+    writeFileSync(paths.baseline, JSON.stringify({ format: 'framecheck-baseline', version: 2, accepted: { port: [{ reason: 'no id' }] } }));
     const ran = await framecheck(['--scope', 'small', '--runs', '10', ...pathFlags(paths)]);
-    expectBadInput(ran, `${paths.baseline}: `, '"accepted.port[0].id"');
+    expectBadInput(ran, `${paths.baseline}: `, '"accepted.port[0].id" must be a non-empty string');
     expect(existsSync(paths.reports)).toBe(false);
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { readCounterexample } from '../../src/files/counterexample-file.js';
 import type { CampaignReport } from '../../src/reporters/campaign-report.js';
-import { campaignPaths, pathFlags, removeTempDirs, runMain, tempDir, writeBaseline, type CampaignPaths, type Ran } from './helpers.js';
+import { acceptedFrom, campaignPaths, pathFlags, removeTempDirs, runMain, tempDir, writeBaseline, type CampaignPaths, type Ran } from './helpers.js';
 
 const SMALL = ['--scope', 'small', '--runs', '300', '--seed', '1'];
 const KNOWN_IDS = KNOWN_FINDINGS.map((finding) => finding.id);
@@ -32,12 +32,11 @@ describe('a port campaign at the small scope', () => {
     run = campaign('port', [...SMALL, '--allocator', 'port']);
   });
 
-  it('fails (exit 1) when the baseline file does not exist, and says why on stdout', () => {
-    expect(existsSync(run.paths.baseline)).toBe(false);
+  it('fails (exit 1) when the baseline accepts nothing, and says why on stdout', () => {
     expect(run.ran.status).toBe(1);
-    expect(run.ran.stdout).toContain('framecheck: a property fails');
-    expect(run.ran.stdout).toMatch(/✗ new finding \S+ \(small scope\)/);
-    expect(run.ran.stdout).toContain('seed 1');
+    const distinct = new Set(run.report.findings.map((finding) => finding.signature)).size;
+    expect(run.ran.stdout).toContain(`framecheck: ${distinct} new findings — seed 1`);
+    expect(run.ran.stdout).toMatch(/✗ new finding \S+ \(small\): \S+ @ \S+: /);
   });
 
   it('writes every report file in reports/latest, a symlink to the run folder', () => {
@@ -56,11 +55,11 @@ describe('a port campaign at the small scope', () => {
     const { report } = run;
     expect(report.format).toBe('framecheck-results');
     expect(report.status).toBe('complete');
-    expect(report.seed).toBe(1);
+    expect(report.seed).toBe('1');
     expect(report.target.allocator).toBe('port');
-    // runs of every search of the scope, summed: each known finding restarts the search with it set aside
+    // one search per scope, to the end of its runs: findings do not stop it
     expect(report.scopes.map((scope) => [scope.name, scope.completed])).toEqual([['small', true]]);
-    expect(report.scopes[0]?.runs).toBeGreaterThanOrEqual(300);
+    expect(report.scopes[0]?.runs).toBe(300);
     expect(report.verdict.exitCode).toBe(1);
     expect(report.replayCommand).toContain('--seed 1');
   });
@@ -76,13 +75,15 @@ describe('a port campaign at the small scope', () => {
       expect(existsSync(file), file).toBe(true);
       const loaded = readCounterexample(file);
       expect(loaded.content.finding.id).toBe(finding.id);
+      expect(loaded.content.finding.signature).toBe(finding.signature);
       expect(loaded.content.target).toMatchObject({ allocator: 'port', scope: 'small', maxFrames: 512 });
       expect(loaded.steps.length).toBeGreaterThan(0);
       expect(loaded.steps.length).toBe(loaded.content.steps.length);
     }
-    // each finding once per scope
-    expect(new Set(report.findings.map((finding) => finding.id)).size).toBe(report.findings.length);
+    // each signature once per scope
+    expect(new Set(report.findings.map((finding) => finding.signature)).size).toBe(report.findings.length);
     expect(report.verdict.reasons.filter((reason) => reason.startsWith('new finding'))).toHaveLength(report.findings.length);
+    expect(report.verdict.newFindings).toBe(report.findings.length);
   });
 
   it('junit.xml has a failing <testcase> per broken property', () => {
@@ -100,16 +101,17 @@ describe('a port campaign at the small scope', () => {
   it('summary.md and report.html name the findings', () => {
     const summary = readFileSync(join(latest(run.paths), 'summary.md'), 'utf8');
     const html = readFileSync(join(latest(run.paths), 'report.html'), 'utf8');
-    expect(summary).toContain('a property fails');
+    expect(summary).toContain(run.report.verdict.headline);
     for (const finding of run.report.findings) {
       expect(summary).toContain(finding.id);
       expect(html).toContain(finding.id);
     }
   });
 
-  it('adds each finding to the regression corpus as <finding>.small.json', () => {
+  it('adds each finding to the regression corpus as <finding>.<signature hash>.small.json', () => {
     const names = readdirSync(run.paths.corpus).sort();
-    expect(names).toEqual(run.report.findings.map((finding) => `${finding.id}.small.json`).sort());
+    expect(names).toEqual(run.report.findings.map((finding) => finding.counterexample.replace('counterexamples/', '')).sort());
+    for (const name of names) expect(name).toMatch(/^[a-z-]+\.[0-9a-f]{8}\.small\.json$/);
     for (const name of names) expect(readCounterexample(join(run.paths.corpus, name)).content.target.allocator).toBe('port');
   });
 
@@ -117,13 +119,13 @@ describe('a port campaign at the small scope', () => {
     const before = readdirSync(run.paths.corpus).sort().map((name) => readFileSync(join(run.paths.corpus, name), 'utf8'));
     const again = runMain(['--scope', 'small', '--runs', '50', '--seed', '2', '--no-corpus-write', ...pathFlags(run.paths)]);
     const report = results(latest(run.paths));
-    expect(report.seed).toBe(2);
-    expect(again.stderr).toMatch(/regression corpus: \d+ replayed, \d+ still fail/);
+    expect(report.seed).toBe('2');
+    expect(again.stderr).toMatch(/regression corpus and accepted counterexamples: \d+ replayed, \d+ still fail/);
     expect(report.regressions.length).toBe(before.length);
     expect(report.regressions.length).toBeGreaterThan(0);
     for (const replay of report.regressions) {
       expect(replay.reproduces, replay.file).toBe(true);
-      expect(replay.outcome).toBe(`fails with ${replay.findingId}`);
+      expect(replay.outcome).toBe(`fails with ${replay.findingId}: ${replay.signature}`);
       expect(replay.baselined).toBe(false);
     }
     expect(again.status).toBe(1);
@@ -149,37 +151,55 @@ describe('a port campaign at the small scope', () => {
 });
 
 describe('the baseline', () => {
-  it('a baseline accepting every known finding of the port makes the campaign pass (exit 0, --no-ci)', () => {
-    const paths = campaignPaths(dir, 'port-baselined');
-    writeBaseline(paths.baseline, { port: KNOWN_IDS });
-    const ran = runMain([...SMALL, '--allocator', 'port', '--no-ci', ...pathFlags(paths)]);
+  const portFound = (): { paths: CampaignPaths; report: CampaignReport } => {
+    const found = campaign('port-found', [...SMALL, '--allocator', 'port', '--no-corpus-write']);
+    return { paths: found.paths, report: found.report };
+  };
+
+  it('a baseline accepting every signature the port shows makes the campaign pass (exit 0), said the same way everywhere', () => {
+    const found = portFound();
+    const paths = { ...campaignPaths(dir, 'port-baselined'), baseline: join(found.paths.reports, '..', 'accepting-baseline.json') };
+    writeBaseline(paths.baseline, { port: acceptedFrom(latest(found.paths), found.report) });
+    const ran = runMain([...SMALL, '--allocator', 'port', ...pathFlags(paths)]);
     const report = results(latest(paths));
+    const distinct = new Set(report.findings.map((finding) => finding.signature)).size;
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.every((finding) => finding.baselined)).toBe(true);
-    expect(report.verdict).toEqual({ exitCode: 0, reasons: [] });
-    expect(ran.status).toBe(0);
-    expect(ran.stdout).toContain(`all properties hold — ${report.findings.length} findings (${report.findings.length} baselined)`);
-    const xml = readFileSync(join(latest(paths), 'junit.xml'), 'utf8');
-    expect(xml).not.toContain('<failure');
-    expect(xml).toContain('<skipped message="baselined:');
-  });
-
-  it('in CI mode, a baseline of exactly the findings this seed reproduces passes (exit 0)', () => {
-    const found = campaign('port-found', [...SMALL, '--allocator', 'port', '--no-corpus-write']).report.findings.map((finding) => finding.id);
-    const paths = campaignPaths(dir, 'port-baselined-ci');
-    writeBaseline(paths.baseline, { port: found });
-    const ran = runMain([...SMALL, '--allocator', 'port', '--ci', ...pathFlags(paths)]);
-    const report = results(latest(paths));
-    expect(report.findings.map((finding) => finding.id)).toEqual(found);
     expect(report.fixedBaselined).toEqual([]);
-    expect(report.verdict).toEqual({ exitCode: 0, reasons: [] });
+    const headline = `no new finding; ${distinct} known findings accepted by the baseline`;
+    expect(report.verdict).toEqual({ exitCode: 0, headline, newFindings: 0, acceptedFindings: distinct, reasons: [] });
     expect(ran.status).toBe(0);
+    expect(ran.stdout).toContain(`framecheck: ${headline} — seed 1`);
+    expect(readFileSync(join(latest(paths), 'summary.md'), 'utf8')).toContain(headline);
+    expect(readFileSync(join(latest(paths), 'report.html'), 'utf8')).toContain(headline);
+    const xml = readFileSync(join(latest(paths), 'junit.xml'), 'utf8');
+    expect(xml).toContain(headline);
+    expect(xml).not.toContain('<failure');
+    expect(xml).toContain('<skipped type="pytest.xfail" message="known failure, accepted by the baseline:');
+    // The top-level counts are the counts of the test cases in the file.
+    const cases = (xml.match(/<testcase /g) ?? []).length;
+    const skipped = (xml.match(/<skipped /g) ?? []).length;
+    expect(xml).toMatch(new RegExp(`<testsuites name="framecheck" tests="${cases}" failures="0" skipped="${skipped}"`));
+    // Properties broken only by accepted findings say so, the same way in summary.md.
+    const summary = readFileSync(join(latest(paths), 'summary.md'), 'utf8');
+    expect(summary).toContain('fails (accepted by the baseline)');
+    expect(summary).not.toContain('all properties hold');
   });
 
   it('a baseline for another allocator does not excuse the port', () => {
-    const paths = campaignPaths(dir, 'port-other-baseline');
-    writeBaseline(paths.baseline, { corrected: KNOWN_IDS });
+    const found = portFound();
+    const paths = { ...campaignPaths(dir, 'port-other-baseline'), baseline: join(found.paths.reports, '..', 'other-baseline.json') };
+    writeBaseline(paths.baseline, { corrected: acceptedFrom(latest(found.paths), found.report) });
     const ran = runMain([...SMALL, '--allocator', 'port', ...pathFlags(paths)]);
+    expect(ran.status).toBe(1);
+    expect(results(latest(paths)).findings.some((finding) => finding.baselined)).toBe(false);
+  });
+
+  it('an accepted signature does not excuse a different failure of the same finding id', () => {
+    const found = portFound();
+    const paths = { ...campaignPaths(dir, 'port-other-signature'), baseline: join(found.paths.reports, '..', 'renamed-baseline.json') };
+    writeBaseline(paths.baseline, { port: acceptedFrom(latest(found.paths), found.report).map((entry) => ({ ...entry, signature: `${entry.signature} (another shape)` })) });
+    const ran = runMain([...SMALL, '--allocator', 'port', '--no-ci', ...pathFlags(paths)]);
     expect(ran.status).toBe(1);
     expect(results(latest(paths)).findings.some((finding) => finding.baselined)).toBe(false);
   });
@@ -189,51 +209,76 @@ describe('the baseline', () => {
     expect(report.findings).toEqual([]);
     expect(report.properties.every((property) => property.passed)).toBe(true);
     expect(report.scopes[0]?.runs).toBe(2000);
-    expect(report.verdict).toEqual({ exitCode: 0, reasons: [] });
+    expect(report.verdict).toEqual({ exitCode: 0, headline: 'all properties hold', newFindings: 0, acceptedFindings: 0, reasons: [] });
     expect(ran.status).toBe(0);
-    expect(ran.stdout).toContain('all properties hold — 0 findings');
+    expect(ran.stdout).toContain('framecheck: all properties hold — seed 1');
   });
 
-  it('in CI mode a baselined finding that no longer reproduces fails the run', () => {
-    const paths = campaignPaths(dir, 'stale-baseline-ci');
-    writeBaseline(paths.baseline, { corrected: ['no-such-finding'] });
-    const ran = runMain([...SMALL, '--allocator', 'corrected', '--ci', ...pathFlags(paths)], {});
-    const report = results(latest(paths));
-    expect(ran.status).toBe(1);
-    expect(report.fixedBaselined).toEqual(['no-such-finding']);
-    expect(report.verdict.reasons).toHaveLength(1);
-    expect(report.verdict.reasons[0]).toContain('no-such-finding');
-    expect(report.verdict.reasons[0]).toContain('no longer reproduces');
-    expect(ran.stdout).toContain('✗ baselined finding no-such-finding no longer reproduces');
-  });
+  describe('an accepted finding that no longer reproduces', () => {
+    /** A baseline that accepts, for the corrected allocator, a port counterexample: replayed on the corrected allocator it passes. */
+    const stale = (name: string): CampaignPaths => {
+      const found = portFound();
+      const paths = { ...campaignPaths(dir, name), baseline: join(found.paths.reports, '..', `${name}.json`) };
+      writeBaseline(paths.baseline, { corrected: acceptedFrom(latest(found.paths), found.report).slice(0, 1) });
+      return paths;
+    };
 
-  it('the stale-baseline reason names the --baseline file in use', () => {
-    const paths = campaignPaths(dir, 'stale-baseline-path');
-    writeBaseline(paths.baseline, { corrected: ['no-such-finding'] });
-    runMain([...SMALL, '--allocator', 'corrected', '--ci', ...pathFlags(paths)]);
-    expect(results(latest(paths)).verdict.reasons[0]).toContain(paths.baseline);
-  });
+    it('fails the run in CI mode, naming the signature and the --baseline file', () => {
+      const paths = stale('stale-baseline-ci');
+      const ran = runMain([...SMALL, '--allocator', 'corrected', '--ci', ...pathFlags(paths)], {});
+      const report = results(latest(paths));
+      expect(ran.status).toBe(1);
+      expect(report.fixedBaselined).toHaveLength(1);
+      expect(report.verdict.reasons).toHaveLength(1);
+      expect(report.verdict.reasons[0]).toContain(`accepted finding no longer reproduces: ${report.fixedBaselined[0] as string}`);
+      expect(report.verdict.reasons[0]).toContain(paths.baseline);
+      // Its counterexample was replayed first, and passes on the corrected allocator.
+      expect(report.regressions.map((replay) => replay.outcome)).toEqual(['passes']);
+    });
 
-  it('without CI=true, on a terminal, CI mode is off by default and the stale baseline passes', () => {
-    const paths = campaignPaths(dir, 'stale-baseline-tty');
-    writeBaseline(paths.baseline, { corrected: ['no-such-finding'] });
-    expect(runMain([...SMALL, '--allocator', 'corrected', ...pathFlags(paths)], {}, true).status).toBe(0);
-  });
+    it('passes without CI=true on a terminal, where CI mode is off by default', () => {
+      expect(runMain([...SMALL, '--allocator', 'corrected', ...pathFlags(stale('stale-baseline-tty'))], {}, true).status).toBe(0);
+    });
 
-  it('CI=true in the environment turns CI mode on as well', () => {
-    const paths = campaignPaths(dir, 'stale-baseline-env');
-    writeBaseline(paths.baseline, { corrected: ['no-such-finding'] });
-    expect(runMain([...SMALL, '--allocator', 'corrected', ...pathFlags(paths)], { CI: 'true' }, true).status).toBe(1);
-  });
+    it('fails when CI=true in the environment turns CI mode on', () => {
+      expect(runMain([...SMALL, '--allocator', 'corrected', ...pathFlags(stale('stale-baseline-env'))], { CI: 'true' }, true).status).toBe(1);
+    });
 
-  it('with --no-ci the same stale baseline passes', () => {
-    const paths = campaignPaths(dir, 'stale-baseline-no-ci');
-    writeBaseline(paths.baseline, { corrected: ['no-such-finding'] });
-    const ran = runMain([...SMALL, '--allocator', 'corrected', '--no-ci', ...pathFlags(paths)], { CI: 'true' });
-    const report = results(latest(paths));
-    expect(report.fixedBaselined).toEqual(['no-such-finding']);
-    expect(report.verdict).toEqual({ exitCode: 0, reasons: [] });
+    it('passes with --no-ci', () => {
+      const paths = stale('stale-baseline-no-ci');
+      const ran = runMain([...SMALL, '--allocator', 'corrected', '--no-ci', ...pathFlags(paths)], { CI: 'true' });
+      const report = results(latest(paths));
+      expect(report.fixedBaselined).toHaveLength(1);
+      expect(report.verdict.exitCode).toBe(0);
+      expect(ran.status).toBe(0);
+    });
+  });
+});
+
+describe('where the baseline and the corpus are', () => {
+  it('--reports moves only the run folders: the baseline and the corpus stay at their defaults', () => {
+    const reports = join(dir, 'elsewhere');
+    const ran = runMain([...SMALL, '--reports', reports, '--no-corpus-write']);
+    const report = results(join(reports, 'latest'));
+    // The default baseline (reports/baseline.json) accepts the port's findings, and the default corpus was replayed.
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((finding) => finding.baselined)).toBe(true);
+    expect(report.regressions.length).toBe(readdirSync(resolve('reports', 'regressions')).length);
     expect(ran.status).toBe(0);
+    expect(existsSync(join(reports, 'baseline.json'))).toBe(false);
+    expect(existsSync(join(reports, 'regressions'))).toBe(false);
+  });
+
+  it.each([
+    ['--baseline', 'no-such-baseline.json', 'no such baseline file'],
+    ['--corpus', 'no-such-corpus', 'no such corpus folder'],
+  ])('%s naming a path that does not exist is bad input (exit 2)', (flag, name, message) => {
+    const paths = campaignPaths(dir, `missing-${name}`);
+    const missing = join(dir, name);
+    const ran = runMain([...SMALL, ...pathFlags(paths), flag, missing]);
+    expect(ran.status).toBe(2);
+    expect(ran.stderr).toBe(`framecheck: ${missing}: ${message} (leave out ${flag} to use ${flag === '--baseline' ? 'none' : 'the default'})\n`);
+    expect(existsSync(paths.reports)).toBe(false);
   });
 });
 
@@ -269,7 +314,7 @@ describe('output and determinism', () => {
 
   it('a different seed is recorded as such', () => {
     const { report } = campaign('seed-7', ['--scope', 'small', '--runs', '100', '--seed', '7', '--no-corpus-write']);
-    expect(report.seed).toBe(7);
+    expect(report.seed).toBe('7');
     expect(readdirSync(join(dir, 'seed-7', 'reports', 'runs'))[0]).toMatch(/-seed7$/);
   });
 });
@@ -279,8 +324,7 @@ describe('sharding and merge', () => {
     const shards = [1, 2].map((index) => campaign(`shard-${index}`, ['--scope', 'small', '--runs', '300', '--seed', '5', '--shard', `${index}/2`, '--no-corpus-write']));
     for (const [i, shard] of shards.entries()) {
       expect(shard.report.shard).toEqual({ index: i + 1, count: 2 });
-      // ceil(300 / 2) runs in the final search, plus the runs of the searches that found something
-      expect(shard.report.scopes[0]?.runs).toBeGreaterThanOrEqual(150);
+      expect(shard.report.scopes[0]?.runs).toBe(150);
       expect(readdirSync(join(shard.paths.reports, 'runs'))[0]).toMatch(new RegExp(`-seed5-shard${i + 1}of2$`));
     }
     const out = join(dir, 'merged');
@@ -288,11 +332,11 @@ describe('sharding and merge', () => {
     const merged = results(out);
     const sum = (key: 'runs' | 'steps') => shards.reduce((total, shard) => total + (shard.report.scopes[0]?.[key] ?? 0), 0);
     expect(merged.scopes).toHaveLength(1);
-    expect(merged.scopes[0]?.runs).toBeGreaterThanOrEqual(300);
+    expect(merged.scopes[0]?.runs).toBe(300);
     expect(merged.scopes[0]?.runs).toBe(sum('runs'));
     expect(merged.scopes[0]?.steps).toBe(sum('steps'));
     expect(merged.shard).toBeNull();
-    expect(merged.seed).toBe(5);
+    expect(merged.seed).toBe('5');
     const ids = new Set(shards.flatMap((shard) => shard.report.findings.map((finding) => finding.id)));
     expect(new Set(merged.findings.map((finding) => finding.id))).toEqual(ids);
     for (const finding of merged.findings) expect(existsSync(join(out, finding.counterexample)), finding.counterexample).toBe(true);

@@ -4,10 +4,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import type { CampaignReport } from '../../src/reporters/campaign-report.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'framecheck.js');
@@ -83,19 +84,41 @@ export interface CampaignPaths {
   readonly baseline: string;
 }
 
+/** A campaign's own folder: an empty corpus and a baseline that accepts nothing, both named on the command line. */
 export function campaignPaths(dir: string, name = 'campaign'): CampaignPaths {
   const base = join(dir, name);
-  mkdirSync(base, { recursive: true });
-  return { reports: join(base, 'reports'), corpus: join(base, 'corpus'), baseline: join(base, 'baseline.json') };
+  const paths = { reports: join(base, 'reports'), corpus: join(base, 'corpus'), baseline: join(base, 'baseline.json') };
+  mkdirSync(paths.corpus, { recursive: true });
+  writeBaseline(paths.baseline, {});
+  return paths;
 }
 
 export const pathFlags = (paths: CampaignPaths): string[] => ['--reports', paths.reports, '--corpus', paths.corpus, '--baseline', paths.baseline];
 
-export function writeBaseline(file: string, accepted: Record<string, readonly string[]>): void {
+/** A finding to accept: its signature and the counterexample that shows it (a path inside the baseline's folder). */
+export interface Accepted {
+  readonly id: string;
+  readonly signature: string;
+  readonly counterexample: string;
+  readonly profile?: 'debug' | 'release';
+}
+
+export function writeBaseline(file: string, accepted: Record<string, readonly Accepted[]>): void {
+  const entry = (allocator: string, finding: Accepted) => ({
+    id: finding.id,
+    signature: finding.signature,
+    profile: finding.profile ?? 'debug',
+    counterexample: relative(dirname(file), finding.counterexample),
+    reason: `accepted by test/cli for ${allocator}`,
+  });
   const json = {
     format: 'framecheck-baseline',
-    version: 1,
-    accepted: Object.fromEntries(Object.entries(accepted).map(([allocator, ids]) => [allocator, ids.map((id) => ({ id, reason: `accepted by test/cli for ${allocator}` }))])),
+    version: 2,
+    accepted: Object.fromEntries(Object.entries(accepted).map(([allocator, findings]) => [allocator, findings.map((finding) => entry(allocator, finding))])),
   };
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 }
+
+/** The findings of a campaign's report folder, to accept. */
+export const acceptedFrom = (folder: string, report: CampaignReport): Accepted[] =>
+  report.findings.map((finding) => ({ id: finding.id, signature: finding.signature, counterexample: join(folder, finding.counterexample), profile: report.target.profile as 'debug' | 'release' }));

@@ -27,7 +27,7 @@ describe.concurrent('help, version and list', () => {
     for (const usage of ['framecheck [run] [flags]', 'framecheck replay FILE', 'framecheck export FILE --to T', 'framecheck list [what]', 'framecheck merge DIR... --out DIR', 'framecheck <command> --help']) {
       expect(out).toContain(usage);
     }
-    for (const flag of ['--allocator NAME', '--allocator-cmd CMD', '--profile P', '--scope S', '--runs N', '--full-runs N', '--time-limit T', '--seed N', '--shard i/n', '--memory-map FILE', '--reports DIR', '--corpus DIR', '--baseline FILE', '--no-corpus-write', '--ci / --no-ci', '--format F']) {
+    for (const flag of ['--allocator NAME', '--allocator-cmd CMD', '--profile P', '--scope S', '--runs N', '--full-runs N', '--time-limit T', '--seed S', '--shard i/n', '--memory-map FILE', '--reports DIR', '--corpus DIR', '--baseline FILE', '--no-corpus-write', '--ci / --no-ci', '--format F']) {
       expect(out).toContain(flag);
     }
     expect(out).toContain('Exit codes: 0');
@@ -43,7 +43,7 @@ describe.concurrent('help, version and list', () => {
   it('run --help shows the run flags only', async () => {
     const out = expectOk(await framecheck(['run', '--help']));
     expect(out.startsWith('framecheck [run] [flags] — check the allocator')).toBe(true);
-    expect(out).toContain('--seed N');
+    expect(out).toContain('--seed S');
     expect(out).toContain('--shard i/n');
     expect(out).toContain('Exit codes: 0 every property holds');
     expect(out).not.toContain('framecheck merge DIR...');

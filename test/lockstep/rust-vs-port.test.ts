@@ -207,7 +207,7 @@ function runLockstep(profile: BuildProfile, rustTarget: AllocatorTarget, portTar
       outcomes.set(tally, (outcomes.get(tally) ?? 0) + 1);
       history.push({ step, report: port });
       const differs = reportDifference(rust, port);
-      if (differs !== undefined) expect.fail(difference(profile, index, history, differs, showReport(rust, step.op), showReport(port, step.op)));
+      if (differs !== undefined) expect.fail(difference(profile, index, history, differs.message, showReport(rust, step.op), showReport(port, step.op)));
       const { outcome } = port;
       if ((step.op === 'allocate' || step.op === 'allocate_frame' || step.op === 'allocate_frame_at') && outcome.kind === 'ok' && typeof outcome.value === 'number') {
         handedOut.push(outcome.value);

@@ -52,7 +52,7 @@ function campaign(allocator: string, profile: BuildProfile, scope: Scope, numRun
 
 function expectCorrectedPasses(profile: BuildProfile, scope: Scope): void {
   const result = campaign('corrected', profile, scope, CORRECTED_RUNS[scope.name], STRICT);
-  expect(result.findings.map((finding) => `${finding.findingId}: ${finding.violation.message}`)).toEqual([]);
+  expect(result.findings.map((finding) => `${finding.identity.id}: ${finding.violation.message}`)).toEqual([]);
   expect(result.completed).toBe(true);
   expect(result.stats.runs).toBe(CORRECTED_RUNS[scope.name]);
   expect(result.coverage.filter((check) => !check.met).map((check) => check.label)).toEqual([]);
@@ -68,7 +68,7 @@ describe('mutation suite: the port finds exactly the known findings', () => {
   it('finds every known finding (bar the native-only one) at the small scope, and nothing else', () => {
     const result = campaign('port', 'debug', SCOPES.small, PORT_RUNS);
     const expected = KNOWN_FINDINGS.map((finding) => finding.id).filter((id) => !NATIVE_ONLY.has(id)).sort();
-    expect(result.findings.map((finding) => finding.findingId).sort()).toEqual(expected);
+    expect(result.findings.map((finding) => finding.identity.id).sort()).toEqual(expected);
     expect(result.completed).toBe(true);
     // A panic says which seed expression overflowed, as a kernel developer needs to find it.
     for (const finding of result.findings.filter((candidate) => candidate.violation.property === 'never-panics')) {

@@ -15,7 +15,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function campaign(allocator: string, name: string): string {
   const reportsDir = join(dir, name);
   const options: RunOptions = {
-    seed: 1,
+    seed: '1',
+    fastCheckSeed: 1,
     runs: { small: 300, full: 20 },
     timeLimitMs: undefined,
     scopes: ['small', 'full'],
@@ -24,6 +25,8 @@ function campaign(allocator: string, name: string): string {
     reportsDir,
     corpusDir: join(reportsDir, 'corpus'),
     baselineFile: join(reportsDir, 'no-baseline.json'),
+    baselineNamed: false,
+    corpusNamed: false,
     format: 'text',
     memoryMapFiles: [],
     shard: null,

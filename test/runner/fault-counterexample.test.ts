@@ -28,7 +28,7 @@ function crashingOnDeallocate(): AllocatorTarget {
 describe('a target fault as a counterexample', () => {
   const newModel = (): FrameModel => new FrameModel({ maxFrames: SMALL_SCOPE.maxFrames });
   const result = search({ scope: SMALL_SCOPE, target: crashingOnDeallocate(), newModel, setAside: [], seed: 7, numRuns: 300 });
-  const failure = result.failure;
+  const failure = result.failures[0];
 
   it('ends with the step the target crashed on, marked as the diverging step', () => {
     expect(failure?.violation.property).toBe('target-responds');

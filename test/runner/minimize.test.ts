@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameModel } from '../../models/index.js';
 import { runSteps, type RunConfig } from '../../src/runner/lockstep.js';
 import { minimizeSteps, numberSlots, SHORTER_FORM_PROBES, shorterFormAlphabet, simplerSteps } from '../../src/runner/minimize.js';
-import { nameFailure } from '../../src/runner/search.js';
+import { identifyFailure } from '../../src/findings/identity.js';
 import { formatStep } from '../../src/targets/step-format.js';
 import { createTarget } from '../../src/targets/target-spec.js';
 import { PAGE, PHYS_ADDR_LIMIT, type Step } from '../../src/targets/step.js';
@@ -82,7 +82,7 @@ function onThePort(steps: readonly ConcreteStep[]): { findingId: string | undefi
   const config: RunConfig = { target: createTarget({ allocator: 'port', profile: 'debug' }, 512), newModel, setAside: [], trace: false };
   const findingOf = (candidate: readonly Step[]): string | undefined => {
     const result = runSteps(config, candidate);
-    return result.violation === undefined ? undefined : nameFailure(result, newModel);
+    return result.violation === undefined ? undefined : identifyFailure(result, newModel).id;
   };
   const findingId = findingOf(steps);
   return { findingId, stillFails: (candidate) => findingOf(candidate) === findingId };

@@ -23,7 +23,7 @@ function campaign(allocator: string, options: { against?: string; runs?: number 
   });
 }
 
-const ids = (result: CampaignResult): string[] => result.scopes.flatMap((scope) => scope.findings.map((finding) => finding.findingId)).sort();
+const ids = (result: CampaignResult): string[] => result.scopes.flatMap((scope) => scope.findings.map((finding) => finding.identity.id)).sort();
 
 describe('an allocator module', () => {
   it('behind the interface finds exactly what the port finds, with the same counterexamples', () => {
@@ -45,7 +45,7 @@ describe('an allocator module', () => {
     const result = campaign(module('test/targets/fixtures/panicking-module.ts'), { runs: 2_000 });
     const panics = result.scopes.flatMap((scope) => scope.findings).filter((finding) => finding.violation.property === 'never-panics' && finding.violation.message.includes('index out of bounds'));
     expect(panics.length).toBeGreaterThan(0);
-    expect(panics[0]?.findingId).toBe('new:never-panics:deallocate');
+    expect(panics[0]?.identity.id).toMatch(/^new:never-panics:deallocate:[0-9a-f]{8}$/);
   });
 
   it('that is not deterministic is a finding against the target, not a crash of the harness', () => {
@@ -58,7 +58,7 @@ describe('differential mode', () => {
   it('reports the first step where two allocators differ, minimised', () => {
     const result = campaign('port', { against: 'corrected' });
     const [finding] = result.scopes[0]?.findings ?? [];
-    expect(finding?.findingId).toMatch(/^differs:/);
+    expect(finding?.identity.id).toMatch(/^differs:/);
     expect(finding?.violation.property).toBe('targets-agree');
     expect(finding?.violation.message).toMatch(/port \(debug\) and corrected \(debug\) differ/);
     expect(finding?.trace.length).toBeLessThanOrEqual(2);

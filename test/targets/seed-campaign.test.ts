@@ -26,7 +26,7 @@ function campaign(allocator: string, profile: BuildProfile): CampaignResult {
 
 /** finding id → its counterexample's calls, and the property it broke. */
 const byFinding = (result: CampaignResult): Map<string, { steps: string[]; property: string }> =>
-  new Map(result.scopes.flatMap((scope) => scope.findings.map((finding) => [finding.findingId, { steps: finding.trace.map((record) => formatStep(record.concrete)), property: finding.violation.property }] as const)));
+  new Map(result.scopes.flatMap((scope) => scope.findings.map((finding) => [finding.identity.id, { steps: finding.trace.map((record) => formatStep(record.concrete)), property: finding.violation.property }] as const)));
 
 const results = new Map<string, ReturnType<typeof byFinding>>();
 const findings = (allocator: string, profile: BuildProfile): ReturnType<typeof byFinding> => {

@@ -3,7 +3,14 @@
 
 mod boot_info;
 mod memory;
+mod noise;
+mod parallel;
 mod protocol;
+
+/// The schedule-noise hook, for racy allocator variants to call inside their race window
+/// (`crate::schedule_noise()`); a no-op outside noisy `parallel` threads.
+#[allow(unused_imports)]
+pub use noise::schedule_noise;
 
 use std::io::{self, BufRead, Write};
 

@@ -15,12 +15,17 @@ pub const fn align_up(addr: u64, align: u64) -> u64 {
 
 #[allow(clippy::all)]
 pub mod frame_allocator {
-    /// A minimal stand-in for `spin::Mutex`: a test-and-set spinlock with a const constructor.
-    /// The guard releases the lock on drop, so a panic that unwinds through a step leaves it free.
+    /// A minimal stand-in for `spin::Mutex`: a test-and-set spinlock (acquire on lock, release on
+    /// unlock) with a const constructor. The guard releases the lock on drop, so a panic that
+    /// unwinds through a step leaves it free. Schedule noise (`crate::noise::lock_noise`) spins just
+    /// after acquiring and just before releasing, so it perturbs critical sections too; a waiter yields
+    /// after a short spin, since the holder may be preempted (threads outnumber cores).
     mod spin {
         use core::cell::UnsafeCell;
         use core::ops::{Deref, DerefMut};
         use core::sync::atomic::{AtomicBool, Ordering};
+
+        const SPINS_BEFORE_YIELD: u32 = 128;
 
         pub struct Mutex<T> {
             locked: AtomicBool,
@@ -41,10 +46,17 @@ pub mod frame_allocator {
                     .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
                     .is_err()
                 {
+                    let mut spins = 0u32;
                     while self.locked.load(Ordering::Relaxed) {
-                        core::hint::spin_loop();
+                        if spins < SPINS_BEFORE_YIELD {
+                            spins += 1;
+                            core::hint::spin_loop();
+                        } else {
+                            std::thread::yield_now();
+                        }
                     }
                 }
+                crate::noise::lock_noise();
                 MutexGuard { mutex: self }
             }
         }
@@ -68,6 +80,7 @@ pub mod frame_allocator {
 
         impl<T> Drop for MutexGuard<'_, T> {
             fn drop(&mut self) {
+                crate::noise::lock_noise();
                 self.mutex.locked.store(false, Ordering::Release);
             }
         }

@@ -1,5 +1,5 @@
-//! The framecheck line protocol, version 1: parsing requests and running them on the seed's
-//! global `FRAME_ALLOCATOR`.
+//! The framecheck line protocol: parsing requests and running them on the seed's global
+//! `FRAME_ALLOCATOR`. Version 2 adds `parallel` (src/parallel.rs) and leaves the rest as in 1.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
@@ -8,8 +8,9 @@ use crate::boot_info::{BootInfo, MemoryMap, MemoryRegionType};
 use crate::memory::frame_allocator::{
     self as fa, Frame, FrameAllocator, FrameAllocatorError, PhysAddr, FRAME_ALLOCATOR,
 };
+use crate::parallel;
 
-const PROTOCOL_VERSION: u32 = 1;
+const PROTOCOL_VERSION: u32 = 2;
 const PAGE_SIZE: u64 = 4096;
 const PHYS_ADDR_LIMIT: u64 = 1 << 52;
 
@@ -46,7 +47,7 @@ pub fn install_panic_hook() {
 }
 
 /// Runs `f`, turning a panic into `Err(message)` (message on one line).
-fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     LAST_PANIC.with(|p| *p.borrow_mut() = None);
     CAPTURING.with(|c| c.set(true));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
@@ -71,7 +72,7 @@ fn one_line(s: &str) -> String {
 // ---------------------------------------------------------------- parsing
 
 /// An address or size: hex with `0x`.
-fn parse_hex(what: &str, tok: &str) -> Result<u64, String> {
+pub(crate) fn parse_hex(what: &str, tok: &str) -> Result<u64, String> {
     let digits = tok
         .strip_prefix("0x")
         .or_else(|| tok.strip_prefix("0X"))
@@ -83,7 +84,7 @@ fn parse_hex(what: &str, tok: &str) -> Result<u64, String> {
 }
 
 /// A frame number: decimal usize.
-fn parse_frame(tok: &str) -> Result<usize, String> {
+pub(crate) fn parse_frame(tok: &str) -> Result<usize, String> {
     if tok.is_empty() || !tok.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("frame number {tok:?} must be decimal"));
     }
@@ -103,7 +104,7 @@ fn parse_region(tok: &str) -> Result<(u64, u64, MemoryRegionType), String> {
     Ok((parse_hex("region base", base)?, parse_hex("region length", length)?, kind))
 }
 
-fn parse_map(toks: &[&str]) -> Result<MemoryMap, String> {
+pub(crate) fn parse_map(toks: &[&str]) -> Result<MemoryMap, String> {
     let mut map = MemoryMap::empty();
     for tok in toks {
         let (base, length, kind) = parse_region(tok)?;
@@ -203,14 +204,14 @@ fn err_name(e: FrameAllocatorError) -> &'static str {
     }
 }
 
-fn unit(r: Result<(), FrameAllocatorError>) -> String {
+pub(crate) fn unit(r: Result<(), FrameAllocatorError>) -> String {
     match r {
         Ok(()) => "ok".to_string(),
         Err(e) => format!("err {}", err_name(e)),
     }
 }
 
-fn frame_result(r: Result<Frame, FrameAllocatorError>) -> (String, Option<usize>) {
+pub(crate) fn frame_result(r: Result<Frame, FrameAllocatorError>) -> (String, Option<usize>) {
     match r {
         Ok(f) => (format!("ok {}", f.number()), Some(f.number())),
         Err(e) => (format!("err {}", err_name(e)), None),
@@ -340,7 +341,7 @@ fn free_ranges() -> String {
     out
 }
 
-fn reset() {
+pub(crate) fn reset() {
     // The new value is built on this (large) stack and moved in.
     *FRAME_ALLOCATOR.lock() = FrameAllocator::new();
 }
@@ -354,10 +355,11 @@ pub fn handle(line: &str) -> Reply {
     let answer = match op {
         "hello" => match expect_args(op, args, 0) {
             Ok(()) => format!(
-                "framecheck-driver {PROTOCOL_VERSION} max_frames={} profile={} name={}",
+                "framecheck-driver {PROTOCOL_VERSION} max_frames={} profile={} name={} threads={}",
                 max_frames(),
                 if cfg!(debug_assertions) { "debug" } else { "release" },
                 env!("FRAMECHECK_DRIVER_NAME"),
+                parallel::MAX_THREADS,
             ),
             Err(e) => format!("error {e}"),
         },
@@ -373,6 +375,7 @@ pub fn handle(line: &str) -> Reply {
             Err(e) => format!("error {e}"),
         },
         "quit" => return Reply::Quit,
+        "parallel" => parallel::handle(line.trim_start().strip_prefix("parallel").unwrap_or_default()),
         _ => match parse_step(op, args) {
             Ok(Some(step)) => execute(step),
             Ok(None) => format!("error unknown request {op:?}"),
