@@ -55,14 +55,15 @@ const severityRank = (severity: string): number => {
   return rank < 0 ? SEVERITY_ORDER.length : rank;
 };
 
-/** The findings one row each (by signature), new before accepted, then by severity, then as found. */
+/** The findings one row each (by name and signature), new before accepted, then by severity, then as found. */
 export function findingRows(findings: readonly ReportFinding[]): FindingRow[] {
   const rows = new Map<string, FindingRow>();
   for (const finding of findings) {
-    const row = rows.get(finding.signature);
+    const key = `${finding.id} ${finding.signature}`;
+    const row = rows.get(key);
     const steps = finding.content.steps.length;
     if (row === undefined) {
-      rows.set(finding.signature, {
+      rows.set(key, {
         id: finding.id,
         signature: finding.signature,
         title: finding.title,
@@ -77,7 +78,7 @@ export function findingRows(findings: readonly ReportFinding[]): FindingRow[] {
       });
     } else {
       const shorter = steps < row.steps;
-      rows.set(finding.signature, {
+      rows.set(key, {
         ...row,
         scopes: [...row.scopes, finding.scope],
         ...(shorter && { steps, counterexample: finding.counterexample, message: finding.message, shrinkCutShort: finding.shrinkCutShort }),
@@ -217,7 +218,8 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
   if (ci) {
     for (const signature of report.fixedBaselined) reasons.push(`accepted finding no longer reproduces: ${signature} — remove it from ${baselineFile}`);
   }
-  const newFindings = new Set([...rows.filter((row) => !row.baselined).map((row) => row.signature), ...regressionsFailing.map((replay) => replay.signature)]).size;
+  const newRows = rows.filter((row) => !row.baselined);
+  const newFindings = newRows.length + new Set(regressionsFailing.filter((replay) => !newRows.some((row) => row.id === replay.findingId && row.signature === replay.signature)).map((replay) => `${replay.findingId} ${replay.signature}`)).size;
   const acceptedFindings = rows.filter((row) => row.baselined).length;
   const accepted = acceptedFindings === 0 ? '' : `${plural(acceptedFindings, 'known finding')} accepted by the baseline`;
   let headline: string;

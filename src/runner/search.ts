@@ -1,9 +1,9 @@
-// One search of one scope: fast-check generates runs, and every failure whose signature (what went
-// wrong: src/findings/identity.ts) has not been seen before is shrunk on the spot and kept; a
-// failure with a signature already found is counted, not shrunk again; generation goes on to the
+// One search of one scope: fast-check generates runs, and every failure whose finding (its signature,
+// what went wrong: src/findings/identity.ts, and its catalogued name) has not been seen before is
+// shrunk on the spot and kept; a failure of a finding already found is counted, not shrunk again; generation goes on to the
 // end of the run budget, so one search reports every distinct defect it meets. A catalogued
 // finding, once found, is set aside (its triggering steps are no longer sent) so that the defects
-// behind it can be reached. Shrinking stays on the signature being shrunk: a shrink step that fails
+// behind it can be reached. Shrinking stays on the finding being shrunk: a shrink step that fails
 // another way counts as passing, so a counterexample of one defect never slips into another's.
 // Statistics and scenario labels are gathered over the generated runs, not the shrink attempts.
 // Every part of the search is bounded: generation by the run budget and the deadline, shrinking
@@ -146,14 +146,14 @@ export function search(config: SearchConfig): SearchResult {
     config.onRun?.(stats);
     if (result.violation === undefined) return true;
     const identity = identifyFailure(result, config.newModel);
-    const already = found.get(identity.signature);
+    const already = found.get(identityKey(identity));
     if (already !== undefined) {
       already.occurrences++;
       stats.repeats++;
       return true;
     }
     const failure = shrinkFailure(config, runConfig, runIndex, identity, now);
-    found.set(identity.signature, failure);
+    found.set(identityKey(identity), failure);
     config.onFinding?.(failure, stats);
     const known = findingById(failure.identity.id);
     if (known !== undefined && !setAside.includes(known)) setAside.push(known);
@@ -168,6 +168,13 @@ export function search(config: SearchConfig): SearchResult {
 }
 
 /**
+ * Two failures are one finding when they have one signature and one name: catalogued seed findings
+ * can share a signature (several init defects all leave the counters above the model), and each is
+ * kept, and shrunk, apart.
+ */
+const identityKey = (identity: FindingIdentity): string => `${identity.id} ${identity.signature}`;
+
+/**
  * Shrinks the failing run `runIndex` of the search's seed, staying on its signature: fast-check's
  * shrinking of the generated commands, then the minimiser over the recorded steps, both within the
  * finding's share of the budget.
@@ -175,7 +182,7 @@ export function search(config: SearchConfig): SearchResult {
 function shrinkFailure(config: SearchConfig, runConfig: RunConfig, runIndex: number, identity: FindingIdentity, now: () => number): FoundFailure {
   const limit = Math.min(now() + SHRINK_TIME_PER_FINDING_MS, config.deadline ?? Number.POSITIVE_INFINITY);
   const budget: ShrinkBudget = { deadline: limit, probesLeft: SHRINK_PROBES_PER_FINDING, now, cutShort: false };
-  const sameFailure = (result: RunResult): boolean => result.violation !== undefined && identifyFailure(result, config.newModel).signature === identity.signature;
+  const sameFailure = (result: RunResult): boolean => result.violation !== undefined && identityKey(identifyFailure(result, config.newModel)) === identityKey(identity);
   let smallest = Number.POSITIVE_INFINITY;
   const probe = (): boolean => {
     // Once cut short, fast-check's remaining candidates are refused without reading the clock.

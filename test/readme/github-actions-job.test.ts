@@ -30,7 +30,7 @@ describe("the README's GitHub Actions job, as written", () => {
       expect(ran.status, `${line}\n${ran.stdout.slice(-2000)}\n${ran.stderr.slice(-2000)}`).toBe(0);
     }
     const written = readFileSync(summary, 'utf8');
-    expect(written).toMatch(/^# framecheck: port — ✅ no new finding; \d+ known findings accepted by the baseline/);
+    expect(written).toMatch(/^# framecheck: port \(debug\) — ✅ no new finding; \d+ known findings accepted by the baseline/);
     expect(written).toContain('Seed `12093845521` (fast-check seed ');
   });
 });
