@@ -5,7 +5,8 @@
 // It compiles warning-free (RUSTFLAGS="-D warnings"): only what it uses is imported or `mut`. Text
 // from the file reaches comments through commentText and strings through rustString (never a
 // format string); numbers and names were validated when the file was read.
-import type { LoadedCounterexample } from '../files/counterexample-file.js';
+import type { CounterexampleFile, LoadedCounterexample } from '../files/counterexample-file.js';
+import { signatureHash } from '../findings/identity.js';
 import type { Outcome, Region, Step } from '../targets/step.js';
 import { frameProbe } from './frame-probe.js';
 import { commentText, rustIdentifier, rustString } from './source-text.js';
@@ -35,13 +36,21 @@ function rustOutcome(step: Step, outcome: Outcome): string | undefined {
   return 'Ok(())';
 }
 
+/**
+ * The test's function (and module) name: the finding, its signature's hash when it has one (a
+ * finding can show in more than one way: each is a test of its own), the scope, and the profile
+ * when it is not debug — so that every corpus entry pasted into one file has a name of its own.
+ */
+export const rustTestName = (content: CounterexampleFile): string =>
+  rustIdentifier(content.finding.id, ...(content.finding.signature !== undefined ? [signatureHash(content.finding.signature)] : []), content.target.scope, ...(content.target.profile === 'release' ? ['release'] : []));
+
 export function exportRust(loaded: LoadedCounterexample): string {
   const { content } = loaded;
   const global = loaded.steps.some((step) => GLOBAL_OPS.has(step.op));
   const a = global ? 'FRAME_ALLOCATOR.lock()' : 'allocator';
   // One lock per statement: a second FRAME_ALLOCATOR.lock() while the first guard lives would spin forever.
   const counts = global ? '{ let allocator = FRAME_ALLOCATOR.lock(); (allocator.free_count(), allocator.total_count()) }' : '(allocator.free_count(), allocator.total_count())';
-  const name = rustIdentifier(content.finding.id, content.target.scope);
+  const name = rustTestName(content);
   const probe = frameProbe(content);
   const maps = loaded.steps.filter((step): step is Extract<Step, { map: readonly Region[] }> => step.op === 'init' || step.op === 'boot_init');
   const bootInfo = [

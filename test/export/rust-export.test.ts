@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportRust } from '../../src/export/rust-export.js';
+import { exportRust, rustTestName } from '../../src/export/rust-export.js';
 import { readCounterexample, type LoadedCounterexample } from '../../src/files/counterexample-file.js';
 import { SEED_DRIVER_DIR, SEED_SOURCE, seedDriverUnavailable } from '../../src/targets/seed-driver.js';
 
@@ -34,7 +34,9 @@ it.runIf(unavailable !== undefined && process.env.CI === 'true')('cargo is avail
 });
 
 describe.skipIf(unavailable !== undefined)(`exported Rust tests against the seed${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
-  const entries = readdirSync(CORPUS).filter((name) => name.endsWith('.small.json')).sort().map((name) => readCounterexample(join(CORPUS, name)));
+  const entries = readdirSync(CORPUS).filter((name) => name.endsWith('.small.json')).sort().map((name) => readCounterexample(join(CORPUS, name)))
+    // A hang of the seed (target-responds: timeout) has no result to assert: as a Rust test it would spin for hours.
+    .filter((entry) => entry.content.property !== 'target-responds');
   const source = join(dir, 'frame_allocator.rs');
   writeFileSync(source, `${readFileSync(SEED_SOURCE, 'utf8')}\n${entries.map(exportRust).join('\n')}`);
   const env = {
@@ -64,7 +66,7 @@ describe.skipIf(unavailable !== undefined)(`exported Rust tests against the seed
   it('in release, every test that says it guards both profiles fails on the seed; the overflow panics are debug-only', () => {
     expect(entries.some(debugOnly)).toBe(true);
     for (const entry of entries) {
-      const name = `${entry.content.finding.id}_small`.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+      const name = rustTestName(entry.content);
       const text = exportRust(entry);
       if (debugOnly(entry)) {
         expect(text).toContain('#[cfg(all(test, debug_assertions))]');
@@ -77,7 +79,7 @@ describe.skipIf(unavailable !== undefined)(`exported Rust tests against the seed
   });
 
   it.each(entries.map((entry) => [entry.content.finding.id, entry] as const))('%s fails in Rust for the same reason', (id, entry) => {
-    const name = `${id}_small`.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+    const name = rustTestName(entry.content);
     expect(output).toContain(`framecheck_${name}::${name} ... FAILED`);
     const report = output.split(`---- memory::frame_allocator::framecheck_${name}::${name} stdout ----`)[1]?.split('\n----')[0] ?? '';
     expect(report).toContain(expectedReason(entry));
