@@ -24,9 +24,26 @@ export interface ModelPolicy {
   readonly invalidFrame: 'outside-usable-memory' | 'beyond-capacity';
   /**
    * `ok` (default, J11): freeing a free frame is `Ok(())` and changes nothing, as the seed's comment
-   * says. `invalid-frame`: a double free is an error the caller hears about (`Err(InvalidFrame)`).
+   * says. `invalid-frame`: a double free — freeing a frame again after freeing it, before it is handed
+   * out again — is an error the caller hears about (`Err(InvalidFrame)`).
    */
   readonly doubleFree: 'ok' | 'invalid-frame';
+  /**
+   * `fresh-boot` (default, J1): a second init forgets every handed-out frame and reservation.
+   * `keep-handed-out`: frames handed out before a re-init stay handed out wherever its map keeps them usable.
+   */
+  readonly reinit: 'fresh-boot' | 'keep-handed-out';
+  /**
+   * `skips-handed-out` (default, J14): a reservation leaves handed-out frames with their owner, and a
+   * free returns them to the pool. `outlives-owner`: a handed-out frame in a reservation becomes
+   * reserved when its owner frees it.
+   */
+  readonly reservation: 'skips-handed-out' | 'outlives-owner';
+  /**
+   * `wiped` (default, J15): a reservation made before init does nothing. `survives-init`: init applies
+   * it, so the frames it covers are reserved from the start.
+   */
+  readonly reserveBeforeInit: 'wiped' | 'survives-init';
 }
 
 export type Expectation =
@@ -38,9 +55,19 @@ export const POLICY_CHOICES: { readonly [P in keyof ModelPolicy]: readonly Model
   allocation: ['loose', 'strict'],
   invalidFrame: ['outside-usable-memory', 'beyond-capacity'],
   doubleFree: ['ok', 'invalid-frame'],
+  reinit: ['fresh-boot', 'keep-handed-out'],
+  reservation: ['skips-handed-out', 'outlives-owner'],
+  reserveBeforeInit: ['wiped', 'survives-init'],
 };
 
-export const DEFAULT_POLICY: ModelPolicy = { allocation: 'loose', invalidFrame: 'outside-usable-memory', doubleFree: 'ok' };
+export const DEFAULT_POLICY: ModelPolicy = {
+  allocation: 'loose',
+  invalidFrame: 'outside-usable-memory',
+  doubleFree: 'ok',
+  reinit: 'fresh-boot',
+  reservation: 'skips-handed-out',
+  reserveBeforeInit: 'wiped',
+};
 
 const ADDRESS_SPACE_END = 1n << 64n;
 const KERNEL_RESERVATION = 16n << 20n;
@@ -59,6 +86,14 @@ export class FrameModel {
   private usable = new FrameSet();
   private free = new FrameSet();
   private handedOut = new FrameSet();
+  /** Free frames freed since they were last handed out (filled only under `doubleFree: invalid-frame`). */
+  private freedSinceHandedOut = new FrameSet();
+  /** Handed-out frames a re-init kept, until freed (only under `reinit: keep-handed-out`). */
+  private heldThroughReinit = new FrameSet();
+  /** Handed-out frames a reservation covers, reserved once freed (filled only under `reservation: outlives-owner`). */
+  private reservedOnceFreed = new FrameSet();
+  /** Reservations made before init, as (start, size) (kept only under `reserveBeforeInit: survives-init`). */
+  private reservationsBeforeInit: [bigint, bigint][] = [];
   /** Where the next search starts: 0 after init, just past the last frame handed out, lowered by a free (J8). */
   private nextFreeHint = 0;
 
@@ -95,6 +130,26 @@ export class FrameModel {
     return this.free;
   }
 
+  // What the policy findings (properties/findings.ts) ask of the model's state, read-only.
+  handedOutFrames(): FrameSet {
+    return this.handedOut;
+  }
+
+  /** Frames handed out before a re-init and still held (`reinit: keep-handed-out`). */
+  framesHeldThroughReinit(): FrameSet {
+    return this.heldThroughReinit;
+  }
+
+  /** Handed-out frames that become reserved, not free, when freed (`reservation: outlives-owner`). */
+  framesReservedOnceFreed(): FrameSet {
+    return this.reservedOnceFreed;
+  }
+
+  /** Reservations made before init, as (start, size), that the next init applies (`reserveBeforeInit: survives-init`). */
+  reservationsMadeBeforeInit(): readonly (readonly [bigint, bigint])[] {
+    return this.reservationsBeforeInit;
+  }
+
   /**
    * Every frame below capacity in exactly one run of one status, ascending. Neighbouring runs never
    * share a status: each cut is the edge of the usable, free or handed-out set, which changes it.
@@ -113,8 +168,9 @@ export class FrameModel {
 
   /** Two models with the same key promise the same for every future step (bounded-exhaustive dedup). */
   stateKey(): string {
-    if (!this.isInitialized) return 'uninitialized';
-    return `${this.usable}|${this.free}|${this.handedOut}@${this.nextFreeHint}`;
+    // Before init only the reservations an init would apply matter (`start,size` pairs).
+    if (!this.isInitialized) return `uninitialized ${this.reservationsBeforeInit.join(' ')}`;
+    return `${this.usable}|${this.free}|${this.handedOut}|${this.freedSinceHandedOut}|${this.reservedOnceFreed}@${this.nextFreeHint}`;
   }
 
   /** The outcomes the documentation allows for this step, in the model's current state. */
@@ -234,7 +290,8 @@ export class FrameModel {
     if (frame >= this.maxFrames) return 'InvalidFrame';
     const status = this.statusOf(Number(frame));
     if (status === 'never-usable' && this.policy.invalidFrame === 'outside-usable-memory') return 'InvalidFrame';
-    if (status === 'free' && this.policy.doubleFree === 'invalid-frame') return 'InvalidFrame';
+    // A true double free (only `doubleFree: invalid-frame` records frees); a frame never handed out is not one.
+    if (status === 'free' && this.freedSinceHandedOut.has(Number(frame))) return 'InvalidFrame';
     return undefined;
   }
 
@@ -260,28 +317,50 @@ export class FrameModel {
       else if (region.length > 0n) touchedByOthers.addRange(...this.clip(region.base / PAGE, ceilDiv(end, PAGE)));
     }
     this.usable = usable.minus(touchedByOthers);
-    this.free = this.usable.clone();
-    this.handedOut = new FrameSet();
+    // J1: a fresh boot forgets every owner; `reinit: keep-handed-out` keeps those the new map still holds.
+    this.handedOut = this.policy.reinit === 'keep-handed-out' ? this.handedOut.intersect(this.usable) : new FrameSet();
+    this.free = this.usable.minus(this.handedOut);
+    this.heldThroughReinit = this.handedOut.clone();
+    this.freedSinceHandedOut = new FrameSet();
+    this.reservedOnceFreed = new FrameSet();
     this.isInitialized = true;
     this.nextFreeHint = 0;
+    // J15: `reserveBeforeInit: survives-init` applies the reservations made before this first init.
+    const before = this.reservationsBeforeInit;
+    this.reservationsBeforeInit = [];
+    for (const [start, size] of before) this.reserve(start, size);
   }
 
   /** J13–J15: every frame the byte range touches that is free becomes reserved; handed-out frames stay with their owner. */
   private reserve(start: bigint, size: bigint): void {
-    if (!this.isInitialized || size === 0n || start >= PHYS_ADDR_LIMIT) return;
+    if (size === 0n || start >= PHYS_ADDR_LIMIT) return;
+    if (!this.isInitialized) {
+      if (this.policy.reserveBeforeInit === 'survives-init') this.reservationsBeforeInit.push([start, size]);
+      return;
+    }
     const end = min(start + size, ADDRESS_SPACE_END);
-    this.free.deleteRange(...this.clip(start / PAGE, ceilDiv(end, PAGE)));
+    const [first, last] = this.clip(start / PAGE, ceilDiv(end, PAGE));
+    this.free.deleteRange(first, last);
+    // J14: `reservation: outlives-owner` reserves the handed-out frames of the range once their owner frees them.
+    if (this.policy.reservation === 'outlives-owner') this.reservedOnceFreed.addAll(this.handedOut.intersect(new FrameSet().addRange(first, last)));
   }
 
   private handOut(frame: number): void {
     this.free.delete(frame);
     this.handedOut.add(frame);
+    this.freedSinceHandedOut.delete(frame);
   }
 
   private release(frame: number): void {
     if (!this.handedOut.has(frame)) return;
     this.handedOut.delete(frame);
+    this.heldThroughReinit.delete(frame);
+    if (this.reservedOnceFreed.has(frame)) {
+      this.reservedOnceFreed.delete(frame);
+      return;
+    }
     this.free.add(frame);
+    if (this.policy.doubleFree === 'invalid-frame') this.freedSinceHandedOut.add(frame);
     if (frame < this.nextFreeHint) this.nextFreeHint = frame;
   }
 

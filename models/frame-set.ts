@@ -102,6 +102,17 @@ export class FrameSet {
     return result;
   }
 
+  /** Frames in both sets. */
+  intersect(other: FrameSet): FrameSet {
+    return this.minus(this.minus(other));
+  }
+
+  /** Adds every frame of `other`. */
+  addAll(other: FrameSet): this {
+    for (const [start, end] of other.runs) this.addRange(start, end);
+    return this;
+  }
+
   /** The smallest frame at or after `frame`. */
   firstAtOrAfter(frame: number): number | undefined {
     const i = this.runIndexAfter(frame);

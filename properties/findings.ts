@@ -4,7 +4,7 @@
 // model's state. Triggers name a failure (the finding whose trigger fires at the first diverging
 // step; the catalogue is in precedence order, the most specific cause first) and let a campaign set a finding aside to search for the defects behind it. A failure that
 // no trigger explains is reported as a new finding.
-import type { FrameModel } from '../models/index.js';
+import type { FrameModel, FrameSet, ModelPolicy } from '../models/index.js';
 import { PAGE, PHYS_ADDR_LIMIT, U64_MAX, type Region } from '../src/targets/step.js';
 import type { ConcreteStep } from '../src/targets/target.js';
 
@@ -29,6 +29,11 @@ export interface KnownFinding {
   readonly divergences: readonly string[];
   /** Shows only as a target that stops answering (a hang): names only such failures. */
   readonly onlyAsHang?: boolean;
+  /**
+   * Exists only under this model policy (`name=choice`, models/SPEC.md): the seed's behaviour that a
+   * judgement call accepts, for a kernel team that reads the seed the other way (`--policy`).
+   */
+  readonly policy?: string;
 }
 
 const KERNEL_RESERVATION = 16n << 20n;
@@ -79,7 +84,88 @@ function frameIs(step: ConcreteStep, model: FrameModel, ops: readonly ConcreteSt
   return frame !== undefined && frame < model.maxFrames && statuses.includes(model.statusOf(Number(frame)));
 }
 
+/** A finding that exists only under one policy choice: it triggers only when the model checks that choice. */
+function policyFinding<P extends keyof ModelPolicy>(name: P, choice: ModelPolicy[P], finding: Omit<KnownFinding, 'policy'>): KnownFinding {
+  return { ...finding, policy: `${name}=${choice}`, triggeredBy: (step, model) => model.policy[name] === choice && finding.triggeredBy(step, model) };
+}
+
+/** Whether the set holds a frame in [first, last). */
+function holdsFrameIn(frames: FrameSet, [first, last]: [bigint, bigint]): boolean {
+  const found = frames.firstAtOrAfter(Number(first));
+  return found !== undefined && found < last;
+}
+
+const isInit = (step: ConcreteStep): boolean => step.op === 'init' || step.op === 'boot_init';
+const DEALLOCATE_OPS: readonly ConcreteStep['op'][] = ['deallocate', 'deallocate_frame'];
+
 export const KNOWN_FINDINGS: readonly KnownFinding[] = [
+  // First in precedence: the seed behaviours models/SPEC.md accepts (J1, J11, J14, J15), each a
+  // finding only under the policy that reads the seed the other way. A user who chose the policy
+  // asked for them, and two of them first show at an init, where the seed's init findings (named by
+  // the map's shape alone) would otherwise take the failure.
+  policyFinding('reinit', 'keep-handed-out', {
+    id: 'reinit-forgets-handed-out-frames',
+    title: 'a second init frees the frames handed out before it, so they are handed out twice',
+    severity: 'critical',
+    rootCause: 'init marks every frame used and then frees every usable region, whatever was handed out before, so the frames their owners still hold are free again.',
+    seedLines: ['*word = !0u64;', 'self.mark_free(frame_num);', 'self.free_frames += 1;'],
+    fix: 'Refuse a second init, or keep a handed-out bitmap and leave those frames used when init frees the usable regions.',
+    divergences: [
+      // At the re-init, which frees the kept frames ...
+      'counters-match-model: free_count above, total_count equal',
+      // ... or later, when boot_init's own reservations hid them from the counters.
+      'frame-state-matches-model: bit used, frame free',
+      'no-frame-handed-out-twice: handed out a handed-out frame',
+    ],
+    // At the re-init, if it keeps a handed-out frame usable; later, at any step on a frame it kept
+    // (its boot reservations can hide the forgotten frame from the counters until it is freed).
+    triggeredBy: (step, model) => {
+      if (isInit(step)) return model.initialized && usableRegions(step).some((region) => holdsFrameIn(model.handedOutFrames(), completeFrames(region, model.maxFrames)));
+      const held = model.framesHeldThroughReinit();
+      if (step.op === 'allocate' || step.op === 'allocate_frame') return held.size > 0;
+      const frame = frameOf(step);
+      return frame !== undefined && frame < model.maxFrames && held.has(Number(frame));
+    },
+  }),
+  policyFinding('reserveBeforeInit', 'survives-init', {
+    id: 'init-wipes-reservations-made-before-it',
+    title: 'init silently frees the frames reserved before it',
+    severity: 'high',
+    rootCause: 'reserve_kernel before init marks frames in the zeroed bitmap, and init then marks every frame used and frees the usable regions, reservations included, without a word.',
+    seedLines: ['for word in self.bitmap.iter_mut() {', '*word = !0u64;', 'self.mark_free(frame_num);'],
+    fix: 'Keep reservations made before init and re-apply them once init has freed the usable regions (or refuse them before init).',
+    divergences: ['counters-match-model: free_count above, total_count equal'],
+    triggeredBy: (step, model) =>
+      isInit(step) &&
+      !model.initialized &&
+      usableRegions(step).some((region) => model.reservationsMadeBeforeInit().some(([start, size]) => overlap(completeFrames(region, model.maxFrames), touchedFrames({ base: start, length: size, kind: 'Reserved' }, model.maxFrames)))),
+  }),
+  policyFinding('doubleFree', 'invalid-frame', {
+    id: 'deallocate-ignores-double-free',
+    title: 'freeing a frame a second time returns Ok(()), so the caller never hears of its double free',
+    severity: 'medium',
+    rootCause: 'deallocate returns Ok(()) when the frame\'s bit is already clear, so a second free of the same frame looks like the first.',
+    seedLines: ['if !self.is_allocated(frame_num) {', '// Double-free is a bug, but we\'ll just ignore it', 'return Ok(());'],
+    fix: 'Return Err(FrameAllocatorError::InvalidFrame) when the frame is already free.',
+    divergences: ['result-matches-model: returned Ok(()), promised Err(InvalidFrame)'],
+    // The model promises InvalidFrame for a free frame only after a free of it (a true double free).
+    triggeredBy: (step, model) => {
+      if (!frameIs(step, model, DEALLOCATE_OPS, ['free'])) return false;
+      const expected = model.expectation(step);
+      return expected.kind === 'exact' && expected.outcome.kind === 'err' && expected.outcome.error === 'InvalidFrame';
+    },
+  }),
+  policyFinding('reservation', 'outlives-owner', {
+    id: 'reservation-ends-when-owner-frees-frame',
+    title: 'a reservation over a handed-out frame does not keep it: freeing the frame returns it to the pool',
+    severity: 'high',
+    rootCause: 'reserve_kernel skips frames that are already allocated, and the bitmap cannot tell later that one of them was reserved, so deallocate frees it into the pool.',
+    seedLines: ['if frame_num < MAX_FRAMES && !self.is_allocated(frame_num) {', 'self.mark_free(frame_num);', 'self.free_frames += 1;'],
+    fix: 'Record reservations apart from handed-out frames (a reserved bitmap) and leave a reserved frame used when its owner frees it.',
+    divergences: ['frame-state-matches-model: bit free, frame reserved'],
+    triggeredBy: (step, model) => frameIs(step, model, DEALLOCATE_OPS, ['handed-out']) && model.framesReservedOnceFreed().has(Number(frameOf(step))),
+  }),
+
   {
     id: 'init-double-counts-overlapping-usable-regions',
     divergences: [
@@ -137,10 +223,10 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     ],
     title: 'reserving a size within a page of 2^64 panics (debug) or reserves nothing (release)',
     severity: 'high',
-    rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, which overflows for sizes above 2^64 - PAGE_SIZE.',
+    rootCause: 'reserve_kernel rounds the size up with kernel_size + PAGE_SIZE - 1 in usize, evaluated left to right, which overflows for sizes of 2^64 - PAGE_SIZE and above.',
     seedLines: ['let num_frames = (kernel_size + PAGE_SIZE - 1) / PAGE_SIZE;'],
     fix: 'Round up without overflow: kernel_size / PAGE_SIZE + (kernel_size % PAGE_SIZE != 0) as usize, or saturate the end address.',
-    triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE + 1n),
+    triggeredBy: (step) => reservations(step).some(([, size]) => size > U64_MAX - PAGE),
   },  {
     id: 'reserve-and-init-loop-over-every-frame-requested',
     divergences: [
@@ -153,7 +239,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     seedLines: ['for i in 0..num_frames {', 'if frame_num < MAX_FRAMES && !self.is_allocated(frame_num) {', 'for frame_num in first_frame..last_frame {'],
     fix: 'Clip the loop bounds to MAX_FRAMES before looping: for frame_num in start_frame..min(start_frame + num_frames, MAX_FRAMES).',
     triggeredBy: (step) =>
-      reservations(step).some(([, size]) => size <= U64_MAX - PAGE + 1n && (size + PAGE - 1n) / PAGE > STALLING_FRAMES) ||
+      reservations(step).some(([, size]) => size <= U64_MAX - PAGE && (size + PAGE - 1n) / PAGE > STALLING_FRAMES) ||
       usableRegions(step).some((region) => {
         const end = region.base + region.length;
         if (end > U64_MAX) return false;
@@ -208,7 +294,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     fix: 'Reserve from align_down(start) to align_up(start + size) instead of counting frames from the size alone.',
     triggeredBy: (step) =>
       reservations(step).some(([start, size]) => {
-        if (start >= PHYS_ADDR_LIMIT || size > U64_MAX - PAGE + 1n) return false;
+        if (start >= PHYS_ADDR_LIMIT || size > U64_MAX - PAGE) return false;
         const spanned = (start % PAGE + size + PAGE - 1n) / PAGE;
         return spanned > (size + PAGE - 1n) / PAGE;
       }),
@@ -226,6 +312,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     fix: 'Return InvalidFrame for frames outside the usable regions (keep the usable set, or a second bitmap).',
     triggeredBy: (step, model) => frameIs(step, model, ['allocate_specific', 'allocate_frame_at'], ['never-usable']),
   },
+
 ];
 
 export const findingById = (id: string): KnownFinding | undefined => KNOWN_FINDINGS.find((finding) => finding.id === id);

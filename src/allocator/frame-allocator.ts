@@ -9,7 +9,7 @@
 import type { BuildProfile } from '../targets/step.js';
 import type { MemoryRegion } from './boot-info.js';
 import { Frame, PAGE_SIZE, PhysAddr } from './phys-addr.js';
-import { addCounter, addU64, mulCounter, toU64, type Usize } from './rust-int.js';
+import { addCounter, addU64, mulCounter, toU64, U64_MAX, type Usize } from './rust-int.js';
 
 /** `FrameAllocatorError`. */
 export const FrameAllocatorError = {
@@ -170,7 +170,10 @@ export class FrameAllocator {
   reserveKernel(kernelStart: PhysAddr, kernelSize: Usize): void {
     const startFrame = kernelStart.asU64() / PAGE;
     const size = toU64(kernelSize, 'kernel_size');
-    const numFrames = addU64(size, PAGE - 1n, this.profile, 'FrameAllocator::reserve_kernel: kernel_size + PAGE_SIZE - 1') / PAGE;
+    // Rust evaluates `kernel_size + PAGE_SIZE - 1` left to right: the `+ PAGE_SIZE` overflows first,
+    // so a size of exactly 2^64 - 4096 panics in debug too; in release the sum wraps and `- 1` with it.
+    const sum = addU64(size, PAGE, this.profile, 'FrameAllocator::reserve_kernel: kernel_size + PAGE_SIZE - 1');
+    const numFrames = (sum === 0n ? U64_MAX : sum - 1n) / PAGE;
     if (startFrame >= BigInt(this.maxFrames) || numFrames === 0n) return;
     const start = Number(startFrame);
     const end = Math.min(this.maxFrames, Number(startFrame + numFrames));

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { exportRust } from '../export/rust-export.js';
 import { exportVitest } from '../export/vitest-export.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { readCounterexample } from '../files/counterexample-file.js';
+import { readCounterexample, readJsonFile } from '../files/counterexample-file.js';
+import { isParallelCounterexample, loadParallelCounterexample } from '../files/parallel-counterexample.js';
+import { exportRustParallel } from '../export/rust-parallel-export.js';
 import { choiceFlag, parseFlags, usageError } from './flags.js';
 
 const TESTING_MODULE = resolve(fileURLToPath(import.meta.url), '../../testing/index.js');
@@ -25,15 +27,18 @@ export function exportCommand(args: readonly string[], out: (text: string) => vo
   if (positionals.length !== 1) throw usageError('export: give exactly one counterexample file (see framecheck export --help)');
   if (values.to === undefined) throw usageError('export: --to vitest or --to rust is required');
   const to = choiceFlag('to', values.to, ['vitest', 'rust'] as const, 'vitest');
-  const loaded = readCounterexample(positionals[0] as string);
   const outFile = values.out === undefined ? undefined : resolve(values.out);
   if (outFile !== undefined && existsSync(outFile) && statSync(outFile).isDirectory()) throw usageError(`export: --out ${values.out} is a folder; give the test file to write (e.g. ${join(values.out as string, 'finding.test.ts')})`);
+  const json = readJsonFile(positionals[0] as string);
+  const parallel = typeof json === 'object' && json !== null && isParallelCounterexample(json);
+  if (parallel && to !== 'rust') throw usageError('export: a parallel counterexample exports --to rust only (JavaScript makes one call at a time)');
   let text: string;
-  if (to === 'rust') text = exportRust(loaded);
+  if (parallel) text = exportRustParallel(loadParallelCounterexample(positionals[0] as string, json));
+  else if (to === 'rust') text = exportRust(readCounterexample(positionals[0] as string));
   else {
     const from = outFile === undefined ? process.cwd() : dirname(outFile);
     const path = relative(from, TESTING_MODULE).replaceAll('\\', '/');
-    text = exportVitest(loaded, path.startsWith('.') ? path : `./${path}`);
+    text = exportVitest(readCounterexample(positionals[0] as string), path.startsWith('.') ? path : `./${path}`);
   }
   if (outFile === undefined) out(text);
   else {

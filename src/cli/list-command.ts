@@ -24,7 +24,10 @@ export function listCommand(args: readonly string[], out: (text: string) => void
   }
   if (what === 'all' || what === 'findings') {
     out('\nKnown findings:\n');
-    for (const finding of KNOWN_FINDINGS) out(`  ${finding.id} [${finding.severity}]\n    ${finding.title}\n    cause: ${finding.rootCause}\n    fix:   ${finding.fix}\n`);
+    for (const finding of KNOWN_FINDINGS) {
+      out(`  ${finding.id} [${finding.severity}]\n    ${finding.title}\n    cause: ${finding.rootCause}\n    fix:   ${finding.fix}\n`);
+      if (finding.policy !== undefined) out(`    only under --policy ${finding.policy} (models/SPEC.md)\n`);
+    }
   }
   if (what === 'all' || what === 'scenarios') {
     out('\nScenarios (required share of runs: small / full):\n');

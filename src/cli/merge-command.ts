@@ -2,12 +2,16 @@
 // steps and scenario counts summed per scope, findings and counterexamples gathered (the first
 // counterexample of each finding and scope kept), the verdict judged again on the whole.
 import { join } from 'node:path';
-import { readCounterexample, writeCounterexample } from '../files/counterexample-file.js';
+import { writeJsonAtomic } from '../files/atomic-write.js';
+import { readCounterexample, readJsonFile, type CounterexampleFile } from '../files/counterexample-file.js';
 import { inputError } from '../files/input-error.js';
 import { readReportResults, writeReports } from '../files/report-folder.js';
-import { judge, reportProperties, type CampaignReport, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { judge, reportProperties, type CampaignReport, type AnyReportFinding, type ReportScope } from '../reporters/campaign-report.js';
+import { isParallelCounterexample, LINEARIZABLE_PROPERTY, loadParallelCounterexample, type ParallelCounterexampleFile } from '../files/parallel-counterexample.js';
 import { parseFlags, usageError } from './flags.js';
 import { checkOutFolder, checkShardSet, pathInside } from './merge-checks.js';
+import { mergeStatistics } from '../statistics/campaign-statistics.js';
+import { weakCampaignWarnings } from '../statistics/weak-campaign.js';
 
 export const MERGE_HELP = `framecheck merge DIR... --out DIR [--ci] [--allow-partial]
 
@@ -38,6 +42,7 @@ function mergeScopes(a: ReportScope, b: ReportScope): ReportScope {
     elapsedMs: Math.max(a.elapsedMs, b.elapsedMs),
     completed: a.completed && b.completed,
     interrupted: a.interrupted || b.interrupted,
+    statistics: mergeStatistics(a.statistics, b.statistics),
     coverage: a.coverage.map((check) => {
       const other = b.coverage.find((candidate) => candidate.label === check.label);
       const labelRuns = check.runs + (other?.runs ?? 0);
@@ -60,21 +65,23 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
   const first = reports[0]?.report as CampaignReport;
   const missing = checkShardSet(reports, values['allow-partial'] === true);
   const scopes = new Map<string, ReportScope>();
-  const findings: ReportFinding[] = [];
+  const findings: AnyReportFinding[] = [];
   // Every counterexample is read (and so checked) before anything is written.
-  const copies: { file: string; content: ReturnType<typeof readCounterexample>['content'] }[] = [];
+  const copies: { file: string; content: CounterexampleFile | ParallelCounterexampleFile }[] = [];
   for (const { folder, report } of reports) {
     for (const scope of report.scopes) scopes.set(scope.name, scopes.has(scope.name) ? mergeScopes(scopes.get(scope.name) as ReportScope, scope) : scope);
     for (const [i, finding] of report.findings.entries()) {
       if (findings.some((kept) => kept.id === finding.id && kept.scope === finding.scope)) continue;
       const relative = pathInside(folder, finding.counterexample, join(folder, 'results.json'), `findings[${i}].counterexample`);
-      const { content } = readCounterexample(join(folder, relative));
+      const path = join(folder, relative);
+      const json = readJsonFile(path);
+      const content = typeof json === 'object' && json !== null && isParallelCounterexample(json) ? loadParallelCounterexample(path, json).content : readCounterexample(path).content;
       copies.push({ file: relative, content });
       // The report shows the counterexample file as read and checked, not the copy inside results.json.
       findings.push({ ...finding, counterexample: relative, content });
     }
   }
-  for (const { file, content } of copies) writeCounterexample(join(values.out, file), content);
+  for (const { file, content } of copies) writeJsonAtomic(join(values.out, file), content);
   const merged = { scopes: [...scopes.values()], findings, regressions: first.regressions, fixedBaselined: first.fixedBaselined.filter((id) => !findings.some((finding) => finding.id === id)) };
   const report: CampaignReport = {
     ...first,
@@ -82,8 +89,9 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
     shard: null,
     ...(missing.length > 0 && { partial: { missingShards: missing, of: first.shard?.count ?? 1 } }),
     elapsedMs: Math.max(...reports.map(({ report: shard }) => shard.elapsedMs)),
-    properties: reportProperties(first.properties.some((property) => property.id === 'targets-agree'), findings),
+    properties: reportProperties(first.properties.some((property) => property.id === 'targets-agree'), findings, first.properties.some((property) => property.id === LINEARIZABLE_PROPERTY)),
     verdict: judge(merged, values.ci === true),
+    statistics: { corpusReplay: first.statistics.corpusReplay, warnings: weakCampaignWarnings(merged.scopes, {}) },
   };
   writeReports(values.out, report);
   const partial = missing.length > 0 ? ` (PARTIAL: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${first.shard?.count ?? 1} missing)` : '';

@@ -18,6 +18,7 @@ import { addToCorpus, corpusFileName, readCorpus } from '../files/regression-cor
 import { createRunFolder, pointLatest, writeReports } from '../files/report-folder.js';
 import { findingRows, judge, reportProperties, reportScope, RESULTS_FORMAT, RESULTS_VERSION, FRAMECHECK_VERSION, type CampaignReport, type FindingRow, type RegressionReplay, type ReportFinding, type ReportScope } from '../reporters/campaign-report.js';
 import { runCampaign } from '../runner/campaign.js';
+import { renderStatisticsText } from '../statistics/statistics-text.js';
 import { replayCounterexample } from '../runner/replay.js';
 import { PAGE, type Region } from '../targets/step.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
@@ -25,6 +26,9 @@ import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFla
 import { createProgress } from './progress.js';
 import { resolveAllocator } from './allocator-flag.js';
 import { announceRunFolder } from './interrupt-watch.js';
+import { campaignObservers } from '../observations/campaign-observers.js';
+import { runParallelCommand } from './parallel-command.js';
+import { MAX_THREADS, MIN_THREADS } from '../parallel/program.js';
 
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const REAL_MAPS_DIR = join(PROJECT_ROOT, 'data', 'memory-maps');
@@ -47,9 +51,11 @@ export const RUN_FLAGS = {
   shard: { type: 'string' },
   ci: { type: 'boolean' },
   'no-ci': { type: 'boolean' },
+  observe: { type: 'boolean' },
   'no-corpus-write': { type: 'boolean' },
   corpus: { type: 'string' },
   baseline: { type: 'string' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,8 +69,12 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
                         (500ms, 5s, 2m; default 5s): a timeout finding, docs/protocol.md
   --against NAME        differential mode: judge the allocator by a second one (port, corrected, seed or
                         cmd:<command>) instead of the model; the first step where they differ is the finding
-  --policy LIST         the promises to check, models/SPEC.md: allocation=loose|strict,
-                        invalidFrame=outside-usable-memory|beyond-capacity, doubleFree=ok|invalid-frame
+  --threads N           parallel campaign (docs/parallel.md): programs of N threads (2-8) on a native driver
+                        speaking protocol version 2, each history checked for linearizability
+  --policy LIST         the promises to check, models/SPEC.md (default first): allocation=loose|strict,
+                        invalidFrame=outside-usable-memory|beyond-capacity, doubleFree=ok|invalid-frame,
+                        reinit=fresh-boot|keep-handed-out, reservation=skips-handed-out|outlives-owner,
+                        reserveBeforeInit=wiped|survives-init
   --profile P           debug (overflow panics, default) or release (overflow wraps)
   --scope S             small (512 frames), full (16 GiB), or both (default)
   --runs N              runs at the small scope (default 10000)
@@ -84,6 +94,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
   --ci / --no-ci        CI mode (default when CI=true or stdout is not a terminal): plain output, and a
                         baselined finding that no longer reproduces fails the run
   --format F            text (default) or json (results.json on stdout)
+  --observe             one line per run for the Tyche visualiser in <report folder>/observed/ (OpenPBTStats
+                        format, docs/observations.md): about 4 KB per run, so off unless asked for
 
 Exit codes: 0 every property holds (or every finding is accepted by the baseline), 1 a new finding, an
 unmet coverage requirement or a scope the time limit cut short, 2 bad usage or bad input, 3 internal error,
@@ -113,6 +125,10 @@ export interface RunOptions {
   readonly shard: { index: number; count: number } | null;
   readonly ci: boolean;
   readonly writeCorpus: boolean;
+  /** Write observation lines for Tyche (--observe). */
+  readonly observe?: boolean;
+  /** Parallel mode: thread programs per parallel program (src/cli/parallel-command.ts). */
+  readonly threads?: number;
 }
 
 export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv, isTTY: boolean): RunOptions | 'help' {
@@ -142,6 +158,8 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     shard: shardFlag(values.shard),
     ci: values.ci === true || (values['no-ci'] !== true && (env.CI === 'true' || !isTTY)),
     writeCorpus: values['no-corpus-write'] !== true,
+    ...(values.observe === true && { observe: true }),
+    ...(values.threads !== undefined && { threads: threadsFlag(values.threads, values.against) }),
   };
 }
 
@@ -149,6 +167,10 @@ const stepTimeout = (value: string | undefined): { stepTimeoutMs?: number } => {
   const ms = stepTimeoutFlag(value);
   return ms === undefined ? {} : { stepTimeoutMs: ms };
 };
+function threadsFlag(value: string, against: string | undefined): number {
+  if (against !== undefined) throw usageError('--threads and --against: a parallel campaign judges by the model, not by a second allocator');
+  return integerFlag('threads', value, 2, MIN_THREADS, MAX_THREADS);
+}
 
 function resolveAgainst(name: string): string {
   return name.startsWith('cmd:') ? name : resolveAllocator(name, undefined);
@@ -242,6 +264,7 @@ function replaysFirst(options: RunOptions, baseline: Baseline, accepted: readonl
 }
 
 export function runCampaignCommand(options: RunOptions, out: (text: string) => void): number {
+  if (options.threads !== undefined) return runParallelCommand(options, options.threads, out);
   const started = Date.now();
   const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
   const native = options.spec.allocator === 'seed' || options.spec.allocator.startsWith('cmd:');
@@ -272,8 +295,9 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
   const memoryMaps = examineMachines(options.memoryMapFiles, options.spec, folder);
   for (const map of memoryMaps) progress.line(renderMachineReport(map).trimEnd());
 
+  const observers = campaignObservers(folder, options.observe === true, { runStart: started / 1000, seed: options.seed, target: `${options.spec.allocator} (${options.spec.profile})` });
   const regressions: RegressionReplay[] = replayedFirst.map((entry) => {
-    const replay = replayCounterexample(entry, options.spec);
+    const replay = observers.replay(entry, () => replayCounterexample(entry, options.spec));
     const recorded = entry.content.finding;
     return {
       file: entry.file,
@@ -314,6 +338,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       fixedBaselined,
       ...(memoryMaps.length > 0 && { memoryMaps }),
       verdict: judge(partial, options.ci, options.baselineFile),
+      statistics: observers.campaignStatistics(scopes),
     };
   };
   const propertyOfReplay = (file: string): string => replayedFirst.find((entry) => entry.file === file)?.content.property ?? 'unknown';
@@ -362,19 +387,22 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       writeReports(folder, build('running'));
     },
     onScope: (result) => {
-      scopes.push(reportScope(result));
+      scopes.push(reportScope(result, observers.statistics.scope(result.scope.name)));
       const { stats } = result;
       const cut = result.interrupted ? ` — the time limit stopped it after ${stats.runs} of ${result.plannedRuns} runs` : '';
       progress.line(`  ${result.scope.name}: ${stats.runs} runs, ${stats.steps} steps, ${result.findings.length} distinct findings, ${stats.repeats} repeated failures counted${cut}`);
       writeReports(folder, build('running'));
     },
+    observer: observers.observer,
   });
   // Occurrences grow after a finding is written: the final report counts them all.
   const report = build('complete');
   writeReports(folder, report);
+  observers.close(report);
   progress.done();
   if (options.format === 'json') out(`${JSON.stringify(report, null, 2)}\n`);
   else {
+    out(renderStatisticsText(report));
     const rows = findingRows(findings);
     if (rows.length > 0) out(findingsTable(rows));
     for (const reason of report.verdict.reasons) out(`  ✗ ${reason}\n`);

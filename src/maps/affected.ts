@@ -183,7 +183,8 @@ export function findAffected(map: readonly Region[], sanitised: readonly Sanitis
     completedDepth: searched?.completedDepth ?? 0,
     candidateSteps: alphabet.length,
     sequences: searched?.sequences ?? 0,
-    answers: [...KNOWN_FINDINGS.map(answerFor), ...unknown],
+    // The default model judges the map: a finding of another policy (models/SPEC.md) cannot show.
+    answers: [...KNOWN_FINDINGS.filter((finding) => finding.policy === undefined).map(answerFor), ...unknown],
   };
 }
 

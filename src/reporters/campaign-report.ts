@@ -3,16 +3,20 @@
 // interrupted campaign leaves a report of everything found so far.
 import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { describeProperty, INVARIANTS, type InvariantId, type PropertyId } from '../../properties/invariants.js';
-import type { CoverageCheck, ScopeResult } from '../runner/campaign.js';
+import { MIN_RUNS_TO_JUDGE, type CoverageCheck, type ScopeResult } from '../runner/campaign.js';
 import type { CounterexampleFile } from '../files/counterexample-file.js';
 import type { MemoryMapReport } from '../maps/machine-report.js';
+import { LINEARIZABLE_DESCRIPTION, LINEARIZABLE_PROPERTY, type ParallelCounterexampleFile } from '../files/parallel-counterexample.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
+import type { CorpusStatistics, ScopeStatistics } from '../statistics/campaign-statistics.js';
+import type { Warning } from '../statistics/weak-campaign.js';
 
 export const RESULTS_FORMAT = 'framecheck-results';
-export const RESULTS_VERSION = 2;
+// Version 3: per-scope statistics and the campaign's warnings (docs/results.schema.json).
+export const RESULTS_VERSION = 3;
 
 /** One finding at one scope, with its counterexample file. */
-export interface ReportFinding {
+export interface ReportFinding<Content extends CounterexampleFile | ParallelCounterexampleFile = CounterexampleFile> {
   readonly id: string;
   /** What went wrong (src/findings/identity.ts): the baseline accepts signatures. */
   readonly signature: string;
@@ -30,8 +34,15 @@ export interface ReportFinding {
   readonly occurrences: number;
   /** Shrinking ran out of budget: the counterexample fails but may not be minimal. */
   readonly shrinkCutShort: boolean;
-  readonly content: CounterexampleFile;
+  /** A parallel campaign's findings carry a parallel counterexample (`kind: "parallel"`). */
+  readonly content: Content;
 }
+
+export type AnyReportFinding = ReportFinding<CounterexampleFile | ParallelCounterexampleFile>;
+
+/** A counterexample's length: its steps, or all the calls of a parallel program. */
+const lengthOf = (content: CounterexampleFile | ParallelCounterexampleFile): number =>
+  'steps' in content ? content.steps.length : content.program.split(/[|;]/).filter((call) => call.trim() !== '').length;
 
 /** One finding across the scopes it appeared in: what the terminal, summary.md and report.html list. */
 export interface FindingRow {
@@ -56,12 +67,12 @@ const severityRank = (severity: string): number => {
 };
 
 /** The findings one row each (by name and signature), new before accepted, then by severity, then as found. */
-export function findingRows(findings: readonly ReportFinding[]): FindingRow[] {
+export function findingRows(findings: readonly AnyReportFinding[]): FindingRow[] {
   const rows = new Map<string, FindingRow>();
   for (const finding of findings) {
     const key = `${finding.id} ${finding.signature}`;
     const row = rows.get(key);
-    const steps = finding.content.steps.length;
+    const steps = lengthOf(finding.content);
     if (row === undefined) {
       rows.set(key, {
         id: finding.id,
@@ -121,6 +132,7 @@ export interface ReportScope {
   readonly completed: boolean;
   readonly interrupted: boolean;
   readonly coverage: readonly CoverageCheck[];
+  readonly statistics: ScopeStatistics;
 }
 
 export interface ReportProperty {
@@ -160,16 +172,21 @@ export interface CampaignReport {
   readonly target: { readonly allocator: string; readonly name: string; readonly profile: string };
   readonly scopes: readonly ReportScope[];
   readonly properties: readonly ReportProperty[];
-  readonly findings: readonly ReportFinding[];
+  readonly findings: readonly AnyReportFinding[];
   readonly regressions: readonly RegressionReplay[];
   /** Accepted signatures that reproduced neither from their counterexamples nor in the campaign. */
   readonly fixedBaselined: readonly string[];
   /** --memory-map: what each map means for the bitmap and which findings that machine triggers. */
   readonly memoryMaps?: readonly MemoryMapReport[];
   readonly verdict: Verdict;
+  readonly statistics: {
+    readonly corpusReplay: CorpusStatistics;
+    /** The campaign exercised little (src/statistics/weak-campaign.ts); shown, never failing the run. */
+    readonly warnings: readonly Warning[];
+  };
 }
 
-export const reportScope = (result: ScopeResult): ReportScope => ({
+export const reportScope = (result: ScopeResult, statistics: ScopeStatistics): ReportScope => ({
   name: result.scope.name,
   maxFrames: result.scope.maxFrames,
   maxCommands: result.scope.maxCommands,
@@ -183,15 +200,16 @@ export const reportScope = (result: ScopeResult): ReportScope => ({
   completed: result.completed,
   interrupted: result.interrupted,
   coverage: result.coverage,
+  statistics,
 });
 
-/** Every property, passed or broken by the findings (campaign and corpus alike); targets-agree only in differential mode. */
-export function reportProperties(differential: boolean, findings: readonly { property: string; id: string; baselined: boolean }[]): ReportProperty[] {
-  const ids: PropertyId[] = [...(Object.keys(INVARIANTS) as InvariantId[]), 'target-responds', ...(differential ? (['targets-agree'] as const) : [])];
+/** Every property, passed or broken by the findings (campaign and corpus alike); targets-agree only in differential mode; a parallel campaign checks linearizability and target-responds. */
+export function reportProperties(differential: boolean, findings: readonly { property: string; id: string; baselined: boolean }[], parallel = false): ReportProperty[] {
+  const ids: (PropertyId | typeof LINEARIZABLE_PROPERTY)[] = parallel ? [LINEARIZABLE_PROPERTY, 'target-responds'] : [...(Object.keys(INVARIANTS) as InvariantId[]), 'target-responds', ...(differential ? (['targets-agree'] as const) : [])];
   return ids.map((id) => {
     const breaking = findings.filter((finding) => finding.property === id);
     const broken = [...new Set(breaking.map((finding) => finding.id))];
-    return { id, description: describeProperty(id), passed: broken.length === 0, accepted: broken.length > 0 && breaking.every((finding) => finding.baselined), findings: broken };
+    return { id, description: id === LINEARIZABLE_PROPERTY ? LINEARIZABLE_DESCRIPTION : describeProperty(id), passed: broken.length === 0, accepted: broken.length > 0 && breaking.every((finding) => finding.baselined), findings: broken };
   });
 }
 
@@ -210,7 +228,7 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
   const regressionsFailing = report.regressions.filter((replay) => replay.reproduces && !replay.baselined);
   for (const replay of regressionsFailing) reasons.push(`regression ${replay.file} still fails: ${replay.findingId}`);
   for (const scope of report.scopes) {
-    if (scope.coverage.length === 0) reasons.push(`${scope.name} scope: ${scope.runs} of ${scope.plannedRuns} runs made, too few to judge (the time limit ran out)`);
+    if (scope.interrupted && scope.runs < Math.min(MIN_RUNS_TO_JUDGE, scope.plannedRuns)) reasons.push(`${scope.name} scope: ${scope.runs} of ${scope.plannedRuns} runs made, too few to judge (the time limit ran out)`);
     for (const check of scope.coverage) {
       if (!check.met) reasons.push(`coverage: ${check.label} reached in ${(check.share * 100).toFixed(1)}% of ${scope.name}-scope runs, ${(check.required * 100).toFixed(0)}% required`);
     }
@@ -232,3 +250,39 @@ export function judge(report: Pick<CampaignReport, 'findings' | 'scopes' | 'regr
 export const findingTitle = (id: string): string => KNOWN_FINDINGS.find((finding) => finding.id === id)?.title ?? id;
 
 export { FRAMECHECK_VERSION };
+
+/** What a campaign knows before its results: who runs it, how, and what the baseline accepts. */
+export interface CampaignRun {
+  readonly started: number;
+  readonly seed: string;
+  readonly fastCheckSeed: number;
+  readonly shard: CampaignReport['shard'];
+  readonly replayCommand: string;
+  readonly target: CampaignReport['target'];
+  readonly ci: boolean;
+  readonly baselineFile: string;
+  /** Accepted signatures for this allocator and profile. */
+  readonly accepted: ReadonlySet<string>;
+}
+
+/** The report so far (sequential and parallel campaigns alike); once complete, baselined findings that did not reproduce count as fixed. */
+export function buildReport(run: CampaignRun, status: CampaignReport['status'], results: Pick<CampaignReport, 'scopes' | 'findings' | 'regressions' | 'properties' | 'statistics'>): CampaignReport {
+  const reproduced = new Set([...results.findings.map((finding) => finding.signature), ...results.regressions.filter((replay) => replay.reproduces).map((replay) => replay.signature)]);
+  const fixedBaselined = status === 'complete' ? [...run.accepted].filter((signature) => !reproduced.has(signature)) : [];
+  return {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    framecheck: FRAMECHECK_VERSION,
+    status,
+    startedAt: new Date(run.started).toISOString(),
+    elapsedMs: Date.now() - run.started,
+    seed: run.seed,
+    fastCheckSeed: run.fastCheckSeed,
+    shard: run.shard,
+    replayCommand: run.replayCommand,
+    target: run.target,
+    ...results,
+    fixedBaselined,
+    verdict: judge({ ...results, fixedBaselined }, run.ci, run.baselineFile),
+  };
+}

@@ -1,6 +1,7 @@
 // summary.md: the campaign for a CI job summary ($GITHUB_STEP_SUMMARY) — verdict, findings, coverage.
 import { findingRows, propertyResult, type CampaignReport } from './campaign-report.js';
 import { renderMemoryMapsMarkdown } from './memory-maps-md.js';
+import { renderStatisticsMarkdown } from '../statistics/statistics-text.js';
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 
@@ -48,5 +49,5 @@ export function renderSummary(report: CampaignReport): string {
       lines.push(`| ${scope.name} | ${check.label} — ${check.description} | ${check.runs} | ${percent(check.share)} | ${check.required > 0 ? `${percent(check.required)}${check.met ? '' : ' ❌'}` : '—'} |`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n\n${renderStatisticsMarkdown(report)}`;
 }

@@ -8,6 +8,7 @@ import { COVERAGE_REQUIREMENTS, LABELS, type Label } from '../../properties/labe
 import type { Scope } from '../../properties/scope.js';
 import type { AllocatorTarget } from '../targets/target.js';
 import { search, type FoundFailure, type SearchStats, type ShrinkProgress } from './search.js';
+import type { RunObserver } from '../observations/run-observer.js';
 
 /** Fewer runs than this cannot show a coverage share: such a scope is not judged passed. */
 export const MIN_RUNS_TO_JUDGE = 100;
@@ -32,6 +33,8 @@ export interface CampaignConfig {
   readonly onShrink?: (scope: Scope, progress: ShrinkProgress) => void;
   /** Called as each scope finishes. */
   readonly onScope?: (result: ScopeResult) => void;
+  /** Told of every run of every search (src/observations/run-observer.ts). */
+  readonly observer?: RunObserver;
 }
 
 export interface CoverageCheck {
@@ -93,6 +96,7 @@ function runScope(config: CampaignConfig, scope: Scope, deadline: number | undef
       ...(config.now !== undefined && { now }),
       ...(config.onRun !== undefined && { onRun: (stats: SearchStats) => config.onRun?.(scope, stats) }),
       ...(config.onShrink !== undefined && { onShrink: (progress: ShrinkProgress) => config.onShrink?.(scope, progress) }),
+      ...(config.observer !== undefined && { observer: config.observer }),
       ...(config.onFinding !== undefined && { onFinding: (failure: FoundFailure, stats: SearchStats) => config.onFinding?.(scope, failure, stats) }),
     });
     return {

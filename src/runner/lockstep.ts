@@ -51,9 +51,15 @@ export interface RunResult {
   readonly skipped: number;
   /** Steps not sent because they trigger a finding set aside for this campaign. */
   readonly setAside: number;
+  /** The same steps by the finding they would trigger (absent when none was set aside). */
+  readonly setAsideBy?: ReadonlyMap<string, number>;
   /** The executed steps (concrete, with outcomes): what the model needs to reach any point of the run again. */
   readonly executedSteps: readonly { readonly concrete: ConcreteStep; readonly outcome: Outcome }[];
   readonly trace?: readonly StepRecord[];
+  /** How full memory got: the largest share of usable frames not free after any step, by the model. */
+  readonly peakUsedShare: number;
+  /** Time inside the allocator's own calls, when the run was timed (the rest of the run is checking). */
+  readonly executionMs?: number;
 }
 
 export interface RunConfig {
@@ -68,6 +74,8 @@ export interface RunConfig {
    * must give the same outcome, counters and frame bit on both, and the same free frames at the end.
    */
   readonly reference?: AllocatorTarget;
+  /** Time the allocator's calls apart from the checking (two clock reads per step: only when observed). */
+  readonly timed?: boolean;
 }
 
 class LockstepRun implements StepExecutor {
@@ -82,6 +90,9 @@ class LockstepRun implements StepExecutor {
   private violation: RunViolation | undefined;
   private skipped = 0;
   private setAside = 0;
+  private setAsideBy: Map<string, number> | undefined;
+  private peakUsedShare = 0;
+  private executionMs = 0;
 
   constructor(private readonly config: RunConfig) {
     config.target.reset();
@@ -101,10 +112,13 @@ class LockstepRun implements StepExecutor {
       this.skipped++;
       return false;
     }
-    if (this.isSetAside(concrete)) {
+    const setAsideFor = this.setAsideFor(concrete);
+    if (setAsideFor !== undefined) {
       // Coverage measures what the generator reaches, so a step set aside still earns its labels.
       labelStep(concrete, this.model, SKIPPED, this.memory, this.labels);
       this.setAside++;
+      this.setAsideBy ??= new Map();
+      this.setAsideBy.set(setAsideFor.id, (this.setAsideBy.get(setAsideFor.id) ?? 0) + 1);
       return false;
     }
     this.pending = concrete;
@@ -117,8 +131,10 @@ class LockstepRun implements StepExecutor {
     if (concrete === undefined) throw new Error(`perform() without admits(): ${JSON.stringify(step)}`);
     const stepIndex = this.executedSteps.length;
     let report: StepReport;
+    const started = this.config.timed === true ? performance.now() : 0;
     try {
       report = this.config.target.execute(concrete);
+      if (this.config.timed === true) this.executionMs += performance.now() - started;
     } catch (error) {
       if (!(error instanceof TargetFault)) throw error;
       const outcome: Outcome = { kind: 'panic', message: plain(error.message, 8_000) };
@@ -160,13 +176,14 @@ class LockstepRun implements StepExecutor {
    * hang-only finding is set aside whenever it triggers (its steps would hang the target again).
    * Only set-aside findings are asked first, so a campaign without any pays nothing per step.
    */
-  private isSetAside(step: ConcreteStep): boolean {
-    if (this.config.setAside.length === 0) return false;
+  private setAsideFor(step: ConcreteStep): KnownFinding | undefined {
+    if (this.config.setAside.length === 0) return undefined;
     const triggered = this.config.setAside.filter((finding) => finding.triggeredBy(step, this.model));
-    if (triggered.length === 0) return false;
-    if (triggered.some((finding) => finding.onlyAsHang === true)) return true;
+    if (triggered.length === 0) return undefined;
+    const hang = triggered.find((finding) => finding.onlyAsHang === true);
+    if (hang !== undefined) return hang;
     const named = classify(step, this.model);
-    return named !== undefined && triggered.includes(named);
+    return named !== undefined && triggered.includes(named) ? named : undefined;
   }
 
   /** Differential mode: the reference allocator's answer is the promise. */
@@ -212,8 +229,11 @@ class LockstepRun implements StepExecutor {
       executed: this.executedSteps.length,
       skipped: this.skipped,
       setAside: this.setAside,
+      ...(this.setAsideBy !== undefined && { setAsideBy: this.setAsideBy }),
       executedSteps: this.executedSteps,
       ...(this.trace !== undefined && { trace: this.trace }),
+      peakUsedShare: this.peakUsedShare,
+      ...(this.config.timed === true && { executionMs: this.executionMs }),
     };
   }
 
@@ -228,6 +248,8 @@ class LockstepRun implements StepExecutor {
 
   /** The bundle of handed-out frames, and the frames freed (for the frame-reused label). */
   private remember(step: ConcreteStep, outcome: Outcome): void {
+    const total = this.model.totalCount();
+    if (total > 0) this.peakUsedShare = Math.max(this.peakUsedShare, 1 - this.model.freeCount() / total);
     if (outcome.kind !== 'ok') return;
     if (FRAME_RETURNING_OPS.has(step.op)) this.handedOut.push(outcome.value as number);
     else if (step.op === 'allocate_specific') this.handedOut.push(Number(step.frame.number));

@@ -21,6 +21,7 @@ import type { Step } from '../targets/step.js';
 import { touchedFrame } from '../targets/touched-frame.js';
 import { runGenerated, runSteps, type RunConfig, type RunResult, type RunViolation, type StepRecord } from './lockstep.js';
 import { minimizeSteps, type ShrinkBudget } from './minimize.js';
+import type { HowGenerated, RunObserver } from '../observations/run-observer.js';
 
 /** The most time one finding's shrinking may take, whatever budget is left. */
 export const SHRINK_TIME_PER_FINDING_MS = 30_000;
@@ -47,7 +48,12 @@ export interface SearchConfig {
   readonly onShrink?: (progress: ShrinkProgress) => void;
   /** Called as each new finding is shrunk, so that its counterexample can be written at once. */
   readonly onFinding?: (failure: FoundFailure, stats: SearchStats) => void;
+  /** Told of every run: generated, shrink attempts, the counterexample's replay (statistics, observations). */
+  readonly observer?: RunObserver;
 }
+
+/** Hands a run to the search's observer: how it came about, the finding it shows, the one being shrunk. */
+type Observe = (how: HowGenerated, result: RunResult, begun: number, findingId: string | undefined, shrinking?: string) => void;
 
 export interface ShrinkProgress {
   readonly signature: string;
@@ -132,6 +138,16 @@ export function search(config: SearchConfig): SearchResult {
   const found = new Map<string, FoundFailure>();
   let runIndex = -1;
   let outOfTime = false;
+  const timedConfig: RunConfig = { ...runConfig, timed: true };
+  let runsMade = 0;
+  // The time between two runs is fast-check making the next one (generating it or a shrink of it).
+  let lastRunEnd = performance.now();
+  const observe: Observe = (how, result, begun, findingId, shrinking) => {
+    if (config.observer === undefined) return;
+    config.observer.onRun({ scope: config.scope.name, maxFrames: config.scope.maxFrames, how, result, ...(findingId !== undefined && { findingId }), ...(shrinking !== undefined && { shrinking }), generationMs: how === 'generated' || how === 'shrunk' ? Math.max(0, begun - lastRunEnd) : 0, runMs: performance.now() - begun });
+    // The observer's own time is nobody's generation.
+    lastRunEnd = performance.now();
+  };
 
   const property = fc.property(generatedRun(config.scope), (run) => {
     runIndex++;
@@ -141,18 +157,21 @@ export function search(config: SearchConfig): SearchResult {
       outOfTime = true;
       return true;
     }
-    const result = runGenerated(runConfig, run);
+    const begun = performance.now();
+    const timed = config.observer !== undefined && runsMade++ % (config.observer.timeEvery ?? 1) === 0;
+    const result = runGenerated(timed ? timedConfig : runConfig, run);
     tally(stats, result);
     config.onRun?.(stats);
-    if (result.violation === undefined) return true;
-    const identity = identifyFailure(result, config.newModel);
+    const identity = result.violation === undefined ? undefined : identifyFailure(result, config.newModel);
+    observe('generated', result, begun, identity?.id);
+    if (identity === undefined) return true;
     const already = found.get(identityKey(identity));
     if (already !== undefined) {
       already.occurrences++;
       stats.repeats++;
       return true;
     }
-    const failure = shrinkFailure(config, runConfig, runIndex, identity, now);
+    const failure = shrinkFailure(config, runConfig, runIndex, identity, now, observe);
     found.set(identityKey(identity), failure);
     config.onFinding?.(failure, stats);
     const known = findingById(failure.identity.id);
@@ -179,10 +198,16 @@ const identityKey = (identity: FindingIdentity): string => `${identity.id} ${ide
  * shrinking of the generated commands, then the minimiser over the recorded steps, both within the
  * finding's share of the budget.
  */
-function shrinkFailure(config: SearchConfig, runConfig: RunConfig, runIndex: number, identity: FindingIdentity, now: () => number): FoundFailure {
+function shrinkFailure(config: SearchConfig, runConfig: RunConfig, runIndex: number, identity: FindingIdentity, now: () => number, observe: Observe): FoundFailure {
   const limit = Math.min(now() + SHRINK_TIME_PER_FINDING_MS, config.deadline ?? Number.POSITIVE_INFINITY);
   const budget: ShrinkBudget = { deadline: limit, probesLeft: SHRINK_PROBES_PER_FINDING, now, cutShort: false };
   const sameFailure = (result: RunResult): boolean => result.violation !== undefined && identityKey(identifyFailure(result, config.newModel)) === identityKey(identity);
+  /** A shrink attempt, observed: does it still fail the same way? */
+  const attempt = (result: RunResult, begun: number): boolean => {
+    const shown = result.violation === undefined ? undefined : identifyFailure(result, config.newModel);
+    observe('shrunk', result, begun, shown?.id, identity.id);
+    return shown !== undefined && identityKey(shown) === identityKey(identity);
+  };
   let smallest = Number.POSITIVE_INFINITY;
   const probe = (): boolean => {
     // Once cut short, fast-check's remaining candidates are refused without reading the clock.
@@ -196,8 +221,9 @@ function shrinkFailure(config: SearchConfig, runConfig: RunConfig, runIndex: num
   const shrinkProperty = fc.property(generatedRun(config.scope), (run) => {
     // Out of budget: every further candidate "passes", which ends fast-check's shrinking at once.
     if (!probe()) return true;
+    const begun = performance.now();
     const result = runGenerated(runConfig, run);
-    if (!sameFailure(result)) return true;
+    if (!attempt(result, begun)) return true;
     if (result.executed < smallest) {
       smallest = result.executed;
       config.onShrink?.({ signature: identity.signature, probes: SHRINK_PROBES_PER_FINDING - budget.probesLeft, steps: smallest });
@@ -222,9 +248,15 @@ function shrinkFailure(config: SearchConfig, runConfig: RunConfig, runIndex: num
     const model = config.newModel();
     return steps.some((step) => hangOnly.some((finding) => finding.triggeredBy(step as ConcreteStep, model)));
   };
-  const stillFails = (steps: readonly Step[]): boolean => !wouldHang(steps) && sameFailure(runSteps(runConfig, steps));
+  const stillFails = (steps: readonly Step[]): boolean => {
+    if (wouldHang(steps)) return false;
+    const begun = performance.now();
+    return attempt(runSteps(runConfig, steps), begun);
+  };
   const minimal = minimizeSteps(stepsUpToViolation(shrunkRun), stillFails, budget);
+  const replayBegun = performance.now();
   const replayed = runSteps({ ...runConfig, trace: true }, minimal);
+  observe('replayed', replayed, replayBegun, replayed.violation === undefined ? undefined : identity.id, identity.id);
   if (replayed.violation === undefined || replayed.trace === undefined) return nondeterministic(config, runConfig, minimal, path, shrinks, budget.cutShort);
   return {
     identity: identifyFailure(replayed, config.newModel),

@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ALLOCATOR_ERRORS, type AllocatorErrorName, type BuildProfile, type Outcome, type Region } from './step.js';
+import type { History, ParallelProgram } from '../parallel/program.js';
+import { decodeHistory, decodeOutcome, encodeParallelRequest, historyLength, type Noise } from '../parallel/protocol.js';
+import type { BuildProfile, Region } from './step.js';
 import { TargetFault, type AllocatorTarget, type ConcreteStep, type FrameRange, type StepReport } from './target.js';
 
 export interface NativeTargetOptions {
@@ -145,7 +147,7 @@ export function encodeStep(step: ConcreteStep): string {
   }
 }
 
-const STEP_ANSWER = /^free=(\d+) total=(\d+) bit=([01-]) (ok|err|panic)(?: (.*))?$/;
+const STEP_ANSWER = /^free=(\d+) total=(\d+) bit=([01-]) ((?:ok|err|panic)(?: .*)?)$/;
 const NUMBER = /^\d+$/;
 
 /** The StepReport for a step's answer line; throws a `protocol` fault when it does not parse. */
@@ -155,22 +157,9 @@ export function decodeStepAnswer(line: string, request: string): StepReport {
   const bad = (why: string): TargetFault =>
     new TargetFault('protocol', `unexpected answer to ${JSON.stringify(request)}: ${JSON.stringify(line)} (${why})`);
   if (match === null) throw bad('not `free=<n> total=<n> bit=<0|1|-> <outcome>`');
-  const [, free = '', total = '', bit = '', kind = '', rest] = match;
-  let outcome: Outcome;
-  if (kind === 'ok') {
-    const values = rest === undefined ? [] : rest.split(' ');
-    if (!values.every((v) => NUMBER.test(v))) throw bad('ok with a value that is not a decimal number');
-    const [a, b] = values.map(Number);
-    if (values.length === 0) outcome = { kind: 'ok' };
-    else if (values.length === 1 && a !== undefined) outcome = { kind: 'ok', value: a };
-    else if (values.length === 2 && a !== undefined && b !== undefined) outcome = { kind: 'ok', value: [a, b] };
-    else throw bad('ok with more than two values');
-  } else if (kind === 'err') {
-    if (rest === undefined || !(ALLOCATOR_ERRORS as readonly string[]).includes(rest)) throw bad('unknown error variant');
-    outcome = { kind: 'err', error: rest as AllocatorErrorName };
-  } else {
-    outcome = { kind: 'panic', message: rest ?? '' };
-  }
+  const [, free = '', total = '', bit = '', outcomeText = ''] = match;
+  const outcome = decodeOutcome(outcomeText);
+  if ('malformed' in outcome) throw bad(outcome.malformed);
   return {
     outcome,
     free: Number(free),
@@ -191,6 +180,10 @@ export function decodeRanges(line: string): FrameRange[] {
 }
 
 interface Hello {
+  /** 1, or 2 for a driver that also runs parallel requests. */
+  readonly version: 1 | 2;
+  /** The most thread programs a version-2 driver accepts; 0 for version 1. */
+  readonly threads: number;
   readonly maxFrames: number;
   readonly profile: BuildProfile;
   readonly name: string;
@@ -211,7 +204,11 @@ function parseHello(line: string): Hello {
   if (profile !== 'debug' && profile !== 'release') {
     throw new TargetFault('start', `the driver's hello has no valid profile: ${JSON.stringify(line)}`);
   }
-  return { maxFrames, profile, name: values.get('name') || 'driver' };
+  const threads = version === '2' ? Number(values.get('threads')) : 0;
+  if (version === '2' && (!NUMBER.test(values.get('threads') ?? '') || threads < 2)) {
+    throw new TargetFault('start', `the driver's hello has no valid threads (2 or more): ${JSON.stringify(line)}`);
+  }
+  return { version: version === '2' ? 2 : 1, threads, maxFrames, profile, name: values.get('name') || 'driver' };
 }
 
 // ---------------------------------------------------------------- the child
@@ -253,7 +250,16 @@ function describeWaitStatus(status: number): string {
   return `killed by signal ${name ?? signal}`;
 }
 
-export function createNativeTarget(options: NativeTargetOptions): AllocatorTarget {
+/** A native driver: every driver is a target; a version-2 driver also runs parallel programs. */
+export interface NativeTarget extends AllocatorTarget {
+  readonly protocolVersion: 1 | 2;
+  /** The most thread programs the driver accepts (0 for a version-1 driver). */
+  readonly threads: number;
+  /** Runs a parallel program (protocol version 2) and returns its history, checked against the program. */
+  parallel(program: ParallelProgram, noise: Noise): History;
+}
+
+export function createNativeTarget(options: NativeTargetOptions): NativeTarget {
   const [program, ...args] = options.command;
   if (program === undefined || program === '') throw new TargetFault('start', 'the driver command is empty');
   const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
@@ -341,8 +347,8 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
     throw fault;
   };
 
-  /** Writes a request line and reads one answer line, under the watchdog. */
-  const request = (line: string, phase: 'start' | 'run'): string => {
+  /** Writes a request line and reads its answer — one line, and `more(first)` lines after it — under the watchdog. */
+  const exchange = (line: string, phase: 'start' | 'run', more: (first: string) => number): string[] => {
     if (failure !== undefined) throw failure;
     if (closed || toChild === undefined || fromChild === undefined) throw new TargetFault('crash', `the driver ${commandText} is closed`);
     const gone = (what: string): TargetFault => {
@@ -363,12 +369,15 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
       } catch (error) {
         return fail(gone(`stopped reading (${(error as NodeJS.ErrnoException).code ?? String(error)})`));
       }
+      const answer: string[] = [];
       for (;;) {
         const newline = pending.indexOf('\n');
         if (newline >= 0) {
-          const answer = pending.slice(0, newline);
+          const text = pending.slice(0, newline);
           pending = pending.slice(newline + 1);
-          return answer.endsWith('\r') ? answer.slice(0, -1) : answer;
+          answer.push(text.endsWith('\r') ? text.slice(0, -1) : text);
+          if (answer.length === 1 + more(answer[0] as string)) return answer;
+          continue;
         }
         let n: number;
         try {
@@ -384,6 +393,8 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
       watchdog?.disarm();
     }
   };
+
+  const request = (line: string, phase: 'start' | 'run'): string => exchange(line, phase, () => 0)[0] as string;
 
   const protocolFault = (fault: unknown): never => {
     if (fault instanceof TargetFault && fault.fault === 'protocol') failure ??= fault;
@@ -451,6 +462,16 @@ export function createNativeTarget(options: NativeTargetOptions): AllocatorTarge
   return {
     name: options.name ?? `native (${hello.name} ${hello.profile})`,
     maxFrames: hello.maxFrames,
+    protocolVersion: hello.version,
+    threads: hello.threads,
+    parallel(program: ParallelProgram, noise: Noise): History {
+      const answer = exchange(encodeParallelRequest(program, noise), 'run', historyLength);
+      try {
+        return decodeHistory(answer, program);
+      } catch (fault) {
+        return protocolFault(fault);
+      }
+    },
     reset(): void {
       const answer = request('reset', 'run');
       if (answer !== 'ok') protocolFault(new TargetFault('protocol', `unexpected answer to "reset": ${JSON.stringify(answer)}`));

@@ -77,22 +77,28 @@ function nativeTarget(argv: readonly string[], name: string | undefined, maxFram
   return target;
 }
 
-export function createTarget(spec: TargetSpec, maxFrames: number): AllocatorTarget {
-  if (spec.allocator === 'port') return createPortTarget({ maxFrames, profile: spec.profile });
-  if (spec.allocator === 'corrected') return createCorrectedTarget({ maxFrames, profile: spec.profile });
+/** The argv (and report name) of a native allocator — `seed` (built first) or `cmd:` — or undefined for an in-process one. */
+export function nativeCommand(spec: TargetSpec, maxFrames: number): { argv: readonly string[]; name: string | undefined } | undefined {
   if (spec.allocator === 'seed') {
     const unavailable = seedDriverUnavailable();
     if (unavailable !== undefined) throw new InputError(`--allocator seed: ${unavailable}`);
     const { binary } = buildSeedDriver({ profile: spec.profile, maxFrames });
-    return nativeTarget([binary], `rust seed (${spec.profile})`, maxFrames, spec.stepTimeoutMs);
+    return { argv: [binary], name: `rust seed (${spec.profile})` };
   }
-  if (spec.allocator.startsWith('module:')) return createModuleTarget(spec.allocator.slice(7), { maxFrames, profile: spec.profile });
   if (spec.allocator.startsWith('cmd:')) {
     const fill = (text: string): string => text.replaceAll('{max_frames}', String(maxFrames)).replaceAll('{profile}', spec.profile);
     const command = spec.allocator.slice(4);
     // The user's own --allocator-cmd is a shell command line, as they typed it; a file's is words only.
-    const argv = spec.withoutShell === true ? commandWords(command).map(fill) : ['sh', '-c', `exec ${fill(command)}`];
-    return nativeTarget(argv, undefined, maxFrames, spec.stepTimeoutMs);
+    return { argv: spec.withoutShell === true ? commandWords(command).map(fill) : ['sh', '-c', `exec ${fill(command)}`], name: undefined };
   }
+  return undefined;
+}
+
+export function createTarget(spec: TargetSpec, maxFrames: number): AllocatorTarget {
+  if (spec.allocator === 'port') return createPortTarget({ maxFrames, profile: spec.profile });
+  if (spec.allocator === 'corrected') return createCorrectedTarget({ maxFrames, profile: spec.profile });
+  if (spec.allocator.startsWith('module:')) return createModuleTarget(spec.allocator.slice(7), { maxFrames, profile: spec.profile });
+  const native = nativeCommand(spec, maxFrames);
+  if (native !== undefined) return nativeTarget(native.argv, native.name, maxFrames, spec.stepTimeoutMs);
   throw new InputError(`unknown allocator "${spec.allocator}" (expected ${BUILT_IN_ALLOCATORS.join(', ')}, a module path or cmd:<command>)`);
 }

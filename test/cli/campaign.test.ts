@@ -334,6 +334,7 @@ describe('sharding and merge', () => {
     expect(merged.scopes[0]?.runs).toBe(300);
     expect(merged.scopes[0]?.runs).toBe(sum('runs'));
     expect(merged.scopes[0]?.steps).toBe(sum('steps'));
+    expect(merged.scopes[0]?.statistics.generatedRuns).toBe(sum('runs'));
     expect(merged.shard).toBeNull();
     expect(merged.seed).toBe('5');
     const ids = new Set(shards.flatMap((shard) => shard.report.findings.map((finding) => finding.id)));

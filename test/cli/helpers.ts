@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import type { RunOptions } from '../../src/cli/run-command.js';
 import type { CampaignReport } from '../../src/reporters/campaign-report.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -54,8 +55,16 @@ export function runNode(args: readonly string[], options: { cwd?: string; env?: 
   });
 }
 
-/** The real framecheck command. */
-export const framecheck = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Ran> => runNode(args, env === undefined ? {} : { env });
+/** The real framecheck command, spawned as a user runs it (test/cli/binary.test.ts: the binary's own path). */
+export const framecheckBinary = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Ran> => runNode(args, env === undefined ? {} : { env });
+
+/**
+ * framecheck's main() in-process, as the binary calls it, with a child's environment (childEnv).
+ * Spawning the binary costs about a second of CPU per call (node and tsx's loader compiling every
+ * source), a hundred calls a third of the unit tests' time; main() turns every error into an exit
+ * code itself, so in-process it shows the same exit status, stdout and stderr.
+ */
+export const framecheck = (args: readonly string[], env: NodeJS.ProcessEnv = childEnv()): Promise<Ran> => Promise.resolve(runMain(args, env));
 
 /** main() in-process, as in CI (CI=true, no terminal), with stdout and stderr captured. */
 export function runMain(args: readonly string[], env: NodeJS.ProcessEnv = { CI: 'true' }, isTTY = false): Ran {
@@ -122,3 +131,27 @@ export function writeBaseline(file: string, accepted: Record<string, readonly Ac
 /** The findings of a campaign's report folder, to accept. */
 export const acceptedFrom = (folder: string, report: CampaignReport): Accepted[] =>
   report.findings.map((finding) => ({ id: finding.id, signature: finding.signature, counterexample: join(folder, finding.counterexample), profile: report.target.profile as 'debug' | 'release' }));
+
+/** The options of an in-process campaign of both scopes, seed 1, CI mode, all its files inside `reportsDir`. */
+export function campaignOptions(allocator: string, reportsDir: string, runs: RunOptions['runs'], extra: Partial<RunOptions> = {}): RunOptions {
+  return {
+    seed: '1',
+    fastCheckSeed: 1,
+    runs,
+    timeLimitMs: undefined,
+    scopes: ['small', 'full'],
+    spec: { allocator, profile: 'debug' },
+    policy: {},
+    reportsDir,
+    corpusDir: join(reportsDir, 'corpus'),
+    baselineFile: join(reportsDir, 'no-baseline.json'),
+    baselineNamed: false,
+    corpusNamed: false,
+    format: 'text',
+    memoryMapFiles: [],
+    shard: null,
+    ci: true,
+    writeCorpus: false,
+    ...extra,
+  };
+}

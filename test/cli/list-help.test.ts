@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { POLICY_CHOICES } from '../../models/index.js';
 import { KNOWN_FINDINGS } from '../../properties/findings.js';
 import { INVARIANTS } from '../../properties/invariants.js';
 import { LABELS } from '../../properties/labels.js';
@@ -49,6 +50,11 @@ describe.concurrent('help, version and list', () => {
     expect(out).not.toContain('framecheck merge DIR...');
   });
 
+  it('run --help names every policy with its choices, the default first', async () => {
+    const out = (await framecheck(['run', '--help'])).stdout.replace(/\n {24}/g, ' ');
+    for (const [name, choices] of Object.entries(POLICY_CHOICES)) expect(out).toContain(`${name}=${choices.join('|')}`);
+  });
+
   it('--help after run flags is still help, and runs nothing', async () => {
     const out = expectOk(await framecheck(['--scope', 'small', '--help']));
     expect(out.startsWith('framecheck [run] [flags]')).toBe(true);
@@ -93,6 +99,11 @@ describe.concurrent('help, version and list', () => {
       expect(out).toContain(`  ${finding.id} [${finding.severity}]\n    ${finding.title}\n    cause: ${finding.rootCause}\n    fix:   ${finding.fix}\n`);
     }
     expect((out.match(/^ {2}\S+ \[(critical|high|medium|low)\]$/gm) ?? []).length).toBe(KNOWN_FINDINGS.length);
+    // The findings of a policy other than the default say which one.
+    const policyFindings = KNOWN_FINDINGS.filter((finding) => finding.policy !== undefined);
+    expect(policyFindings.map((finding) => finding.policy).sort()).toEqual(['doubleFree=invalid-frame', 'reinit=keep-handed-out', 'reservation=outlives-owner', 'reserveBeforeInit=survives-init']);
+    for (const finding of policyFindings) expect(out).toContain(`    fix:   ${finding.fix}\n    only under --policy ${finding.policy} (models/SPEC.md)\n`);
+    expect((out.match(/only under --policy/g) ?? []).length).toBe(policyFindings.length);
   });
 
   it('list properties and list scenarios show only their section', async () => {

@@ -19,13 +19,8 @@ beforeAll(() => {
 });
 afterAll(removeTempDirs);
 
-/** A campaign's folders, with a baseline that accepts nothing. */
-function freshCampaign(name: string): CampaignPaths {
-  const paths = campaignPaths(dir, name);
-  writeFileSync(paths.baseline, JSON.stringify({ format: 'framecheck-baseline', version: 2, accepted: {} }));
-  mkdirSync(paths.corpus);
-  return paths;
-}
+/** A campaign's folders (campaignPaths: an empty corpus, a baseline that accepts nothing). */
+const freshCampaign = (name: string): CampaignPaths => campaignPaths(dir, name);
 
 describe('a campaign on a real > 16 GiB machine (--memory-map /var/log/dmesg.0)', () => {
   it('says how much RAM the allocator cannot see and which findings the machine triggers, in the terminal and in every report', () => {

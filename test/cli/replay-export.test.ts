@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCounterexample, type LoadedCounterexample } from '../../src/files/counterexample-file.js';
-import { campaignPaths, childEnv, framecheck, pathFlags, removeTempDirs, ROOT, runMain, runNode, tempDir } from './helpers.js';
+import { campaignPaths, childEnv, framecheck, framecheckBinary, pathFlags, removeTempDirs, ROOT, runMain, runNode, tempDir } from './helpers.js';
 
 let dir: string;
 let counterexamples: LoadedCounterexample[];
@@ -88,7 +88,7 @@ describe('export --to vitest', () => {
     for (const [i, loaded] of counterexamples.entries()) {
       const file = join(exportDir, `${loaded.content.finding.id}.test.ts`);
       // the first through the real binary, the rest in-process (the same command)
-      const ran = i === 0 ? await framecheck(['export', loaded.file, '--to', 'vitest', '--out', file]) : runMain(['export', loaded.file, '--to', 'vitest', '--out', file]);
+      const ran = i === 0 ? await framecheckBinary(['export', loaded.file, '--to', 'vitest', '--out', file]) : runMain(['export', loaded.file, '--to', 'vitest', '--out', file]);
       expect(ran.status, ran.stderr).toBe(0);
       expect(ran.stdout).toBe(`wrote ${file}\n`);
       files.push({ id: loaded.content.finding.id, file });

@@ -14,10 +14,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exportRust, rustTestName } from '../../src/export/rust-export.js';
 import { readCounterexample, type LoadedCounterexample } from '../../src/files/counterexample-file.js';
 import { SEED_DRIVER_DIR, SEED_SOURCE, seedDriverUnavailable } from '../../src/targets/seed-driver.js';
+import { skipWithoutTool } from '../helpers/tools.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const CORPUS = join(ROOT, 'reports', 'regressions');
-const unavailable = seedDriverUnavailable();
+const unavailable = skipWithoutTool('cargo', seedDriverUnavailable());
 const dir = mkdtempSync(join(tmpdir(), 'framecheck-rust-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

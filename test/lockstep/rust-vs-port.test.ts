@@ -15,6 +15,7 @@ import { buildSeedDriver, seedDriverUnavailable } from '../../src/targets/seed-d
 import type { BuildProfile, Region, RegionKind } from '../../src/targets/step.js';
 import { formatOutcome, formatStep } from '../../src/targets/step-format.js';
 import { TargetFault, type AllocatorTarget, type ConcreteStep, type FrameRange, type StepReport } from '../../src/targets/target.js';
+import { skipWithoutTool } from '../helpers/tools.js';
 
 const MAX_FRAMES = 512;
 const SCOPE = { ...SMALL_SCOPE, maxFrames: MAX_FRAMES };
@@ -22,8 +23,7 @@ const SEED = 0x5eed_f4a3;
 const SEQUENCES_PER_PROFILE = 1500;
 const MIN_STEPS_PER_PROFILE = 100_000;
 
-const unavailable = seedDriverUnavailable();
-if (unavailable !== undefined) console.warn(`rust-vs-port lockstep skipped: ${unavailable}`);
+const unavailable = skipWithoutTool('cargo', seedDriverUnavailable());
 
 // ---------------------------------------------------------------- generators, cheap for the seed
 
@@ -220,7 +220,7 @@ function runLockstep(profile: BuildProfile, rustTarget: AllocatorTarget, portTar
   return { steps, sequences: sequences.length, elapsedMs: performance.now() - started, outcomes };
 }
 
-describe.skipIf(unavailable !== undefined)(`the port in lockstep with the Rust seed (${MAX_FRAMES} frames)`, () => {
+describe.skipIf(unavailable !== undefined)(`the port in lockstep with the Rust seed (${MAX_FRAMES} frames)${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let rustTarget: AllocatorTarget | undefined;
   afterEach(() => {
     rustTarget?.close?.();

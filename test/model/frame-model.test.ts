@@ -124,12 +124,63 @@ describe('FrameModel', () => {
     expect(model.freeCount()).toBe(3);
   });
 
-  it('J11 policy: a double free can be made an error', () => {
+  it('J11 policy: a double free — a free after a free, before the frame is handed out again — can be made an error', () => {
     const strict = new FrameModel({ maxFrames: 512, policy: { doubleFree: 'invalid-frame' } });
     strict.apply(init(usable(0n, 0x4000n)), ok);
-    expect(strict.describeExpectation(frameStep('deallocate', 1))).toBe('Err(InvalidFrame)');
+    // Never handed out: not a double free.
+    expect(strict.describeExpectation(frameStep('deallocate', 1))).toBe('Ok(())');
     strict.apply(frameStep('allocate_specific', 1), ok);
     expect(strict.describeExpectation(frameStep('deallocate', 1))).toBe('Ok(())');
+    strict.apply(frameStep('deallocate', 1), ok);
+    expect(strict.describeExpectation(frameStep('deallocate', 1))).toBe('Err(InvalidFrame)');
+    // Handed out again, it may be freed again; a re-init forgets the first free.
+    strict.apply(frameStep('allocate_specific', 1), ok);
+    expect(strict.describeExpectation(frameStep('deallocate', 1))).toBe('Ok(())');
+    strict.apply(frameStep('deallocate', 1), ok);
+    strict.apply(init(usable(0n, 0x4000n)), ok);
+    expect(strict.describeExpectation(frameStep('deallocate', 1))).toBe('Ok(())');
+  });
+
+  it('J1 policy: a re-init can keep the frames handed out that its map keeps usable', () => {
+    const keeping = new FrameModel({ maxFrames: 512, policy: { reinit: 'keep-handed-out' } });
+    keeping.apply(init(usable(0n, 0x4000n)), ok);
+    keeping.apply(frameStep('allocate_specific', 1), ok);
+    keeping.apply(frameStep('allocate_specific', 3), ok);
+    keeping.apply(init(usable(0n, 0x3000n)), ok);
+    expect([keeping.statusOf(1), keeping.statusOf(3)]).toEqual(['handed-out', 'never-usable']);
+    expect(keeping.freeCount()).toBe(2);
+    expect(keeping.framesHeldThroughReinit().ranges()).toEqual([[1, 2]]);
+    keeping.apply(frameStep('deallocate', 1), ok);
+    expect([keeping.statusOf(1), keeping.framesHeldThroughReinit().size]).toEqual(['free', 0]);
+    // The default forgets them.
+    const fresh = modelAfter([init(usable(0n, 0x4000n)), frameStep('allocate_specific', 1), init(usable(0n, 0x4000n))]);
+    expect([fresh.statusOf(1), fresh.freeCount()]).toEqual(['free', 4]);
+  });
+
+  it('J14 policy: a reservation can outlive the owner of a handed-out frame', () => {
+    const outliving = new FrameModel({ maxFrames: 512, policy: { reservation: 'outlives-owner' } });
+    outliving.apply(init(usable(0n, 0x4000n)), ok);
+    outliving.apply(frameStep('allocate_specific', 1), ok);
+    outliving.apply({ op: 'reserve_range', start: 0n, size: 0x2000n }, ok);
+    expect([outliving.statusOf(0), outliving.statusOf(1)]).toEqual(['reserved', 'handed-out']);
+    expect(outliving.framesReservedOnceFreed().ranges()).toEqual([[1, 2]]);
+    outliving.apply(frameStep('deallocate', 1), ok);
+    expect([outliving.statusOf(1), outliving.freeCount()]).toEqual(['reserved', 2]);
+    // The default returns it to the pool.
+    const skipping = modelAfter([init(usable(0n, 0x4000n)), frameStep('allocate_specific', 1), { op: 'reserve_range', start: 0n, size: 0x2000n }, frameStep('deallocate', 1)]);
+    expect(skipping.statusOf(1)).toBe('free');
+  });
+
+  it('J15 policy: reservations made before init can survive it', () => {
+    const surviving = new FrameModel({ maxFrames: 512, policy: { reserveBeforeInit: 'survives-init' } });
+    surviving.apply({ op: 'reserve_kernel', start: 0x1000n, size: 0x1000n }, ok);
+    surviving.apply({ op: 'reserve_kernel', start: 1n << 52n, size: 0x1000n }, ok);
+    expect(surviving.reservationsMadeBeforeInit()).toEqual([[0x1000n, 0x1000n]]);
+    expect(surviving.stateKey()).not.toBe(new FrameModel({ maxFrames: 512 }).stateKey());
+    surviving.apply(init(usable(0n, 0x4000n)), ok);
+    expect([surviving.statusOf(1), surviving.freeCount(), surviving.reservationsMadeBeforeInit()]).toEqual(['reserved', 3, []]);
+    // The default wipes them.
+    expect(modelAfter([{ op: 'reserve_kernel', start: 0x1000n, size: 0x1000n }, init(usable(0n, 0x4000n))]).freeCount()).toBe(4);
   });
 
   it('J13: a reservation covers every frame its byte range touches, and nothing from 2^52 up', () => {

@@ -21,6 +21,8 @@ const REAL_MAPS = readdirSync(REAL_MAPS_DIR).map((name) => readMemoryMap(join(RE
 const MAIN_RUNS = { small: 10_000, full: 1_000 } as const;
 /** Defects only a native target shows: the port clips the loops that hang the Rust seed. */
 const NATIVE_ONLY = new Set(['reserve-and-init-loop-over-every-frame-requested']);
+/** What the port shows under the default policy: every known finding but the native-only one and those of other policies. */
+const PORT_FINDINGS = KNOWN_FINDINGS.filter((finding) => finding.policy === undefined && !NATIVE_ONLY.has(finding.id)).map((finding) => finding.id);
 
 function campaign(allocator: string, profile: BuildProfile, policy: Partial<ModelPolicy> = {}, scopes: readonly Scope[] = [SCOPES.small, SCOPES.full], runs: Readonly<Record<Scope['name'], number>> = MAIN_RUNS): CampaignResult {
   console.log(`campaign: ${allocator} (${profile}), seed ${SEED}`);
@@ -40,8 +42,7 @@ describe('the main campaign on the port (the real bitmap allocator)', () => {
   it.each(['small', 'full'] as const)('finds every known defect at the %s scope, and nothing unexplained', (name) => {
     const scope = result.scopes.find((candidate) => candidate.scope.name === name);
     const found = [...new Set((scope?.findings ?? []).map((finding) => finding.identity.id))].sort();
-    const expected = KNOWN_FINDINGS.map((finding) => finding.id).filter((id) => !NATIVE_ONLY.has(id)).sort();
-    expect(found).toEqual(expected);
+    expect(found).toEqual([...PORT_FINDINGS].sort());
     expect(scope?.completed).toBe(true);
     expect(scope?.stats.runs).toBeGreaterThanOrEqual(MAIN_RUNS[name]);
   });
@@ -92,23 +93,65 @@ describe('the main campaign on the corrected allocator', () => {
 
 describe('the model\'s policies change exactly the verdicts they are about (models/SPEC.md, policies)', () => {
   const POLICY_RUNS = { small: 2_000, full: 0 } as const;
+  const campaigns = new Map<string, CampaignResult>();
+  /** The corrected allocator's small-scope campaign under one policy, run once for every test that reads it. */
+  const correctedUnder = (policy: Partial<ModelPolicy>): CampaignResult => {
+    const key = JSON.stringify(policy);
+    const result = campaigns.get(key) ?? campaign('corrected', 'debug', policy, [SCOPES.small], POLICY_RUNS);
+    campaigns.set(key, result);
+    return result;
+  };
   const knownIds = (result: CampaignResult): string[] => [...new Set(result.scopes.flatMap((scope) => scope.findings.map((finding) => finding.identity.id)))].sort();
 
-  it('double free as an error (doubleFree: invalid-frame): the corrected allocator\'s quiet Ok(()) becomes the one failure', () => {
-    const result = campaign('corrected', 'debug', { doubleFree: 'invalid-frame' }, [SCOPES.small], POLICY_RUNS);
-    const [finding, ...others] = result.scopes[0]?.findings ?? [];
-    expect(others).toEqual([]);
-    expect(finding?.identity.id).toMatch(/^new:result-matches-model:deallocate:/);
-    expect(finding?.violation.message).toBe('returned Ok(()), promised Err(InvalidFrame)');
-    // The shortest double free: a frame that is free (never handed out) freed again.
-    expect(finding?.trace.map((entry) => entry.step.op)).toEqual(['init', 'deallocate']);
+  /** The corrected allocator follows every default; under each other reading it fails exactly that policy's finding. */
+  const POLICY_FINDINGS = [
+    { policy: { doubleFree: 'invalid-frame' }, id: 'deallocate-ignores-double-free', property: 'result-matches-model', message: /^returned Ok\(\(\)\), promised Err\(InvalidFrame\)$/ },
+    // free_count above the model's: the allocator frees what the policy keeps used.
+    { policy: { reinit: 'keep-handed-out' }, id: 'reinit-forgets-handed-out-frames', property: 'counters-match-model', message: /^free_count (\d+), .*; promised (?!\1)\d+ and/ },
+    { policy: { reservation: 'outlives-owner' }, id: 'reservation-ends-when-owner-frees-frame', property: 'frame-state-matches-model', message: /^the bitmap marks Frame\(\d+\) free; it is reserved$/ },
+    { policy: { reserveBeforeInit: 'survives-init' }, id: 'init-wipes-reservations-made-before-it', property: 'counters-match-model', message: /^free_count (\d+), .*; promised (?!\1)\d+ and/ },
+  ] as const;
+
+  it.each(POLICY_FINDINGS)('$id is the corrected allocator\'s one finding under $policy, and catalogued under that policy', ({ policy, id, property, message }) => {
+    const [finding, ...others] = correctedUnder(policy).scopes[0]?.findings ?? [];
+    expect(others.map((other) => other.identity.id)).toEqual([]);
+    expect(finding?.identity.id).toBe(id);
+    expect(finding?.violation.property).toBe(property);
+    expect(finding?.violation.message).toMatch(message);
+    const [name, choice] = Object.entries(policy)[0] as [string, string];
+    expect(KNOWN_FINDINGS.find((known) => known.id === id)?.policy).toBe(`${name}=${choice}`);
+  });
+
+  it('a double free is a free after a free of a handed-out frame, not a free of a frame never handed out', () => {
+    const trace = correctedUnder({ doubleFree: 'invalid-frame' }).scopes[0]?.findings[0]?.trace ?? [];
+    const [first, second] = trace.slice(-2);
+    expect([first?.step.op, second?.step.op]).toEqual(['deallocate', 'deallocate']);
+    const freed = first?.concrete.op === 'deallocate' ? Number(first.concrete.frame.number) : undefined;
+    expect(second?.concrete.op === 'deallocate' && Number(second.concrete.frame.number)).toBe(freed);
+    expect(first?.promised).toBe('Ok(())');
+    // The frame was handed out before its first free.
+    expect(trace.slice(0, -2).some((entry) => entry.report.outcome.kind === 'ok' && entry.report.outcome.value === freed)).toBe(true);
+  });
+
+  it('the reinit and pre-init reservation findings shrink to their shortest sequences', () => {
+    const ops = (policy: Partial<ModelPolicy>): string[] =>
+      (correctedUnder(policy).scopes[0]?.findings[0]?.trace ?? []).map((entry) => entry.step.op);
+    expect(ops({ reinit: 'keep-handed-out' })).toEqual(['init', 'allocate', 'init']);
+    expect(ops({ reserveBeforeInit: 'survives-init' })).toEqual([expect.stringMatching(/^reserve_/), 'init']);
+  });
+
+  it('a reservation that outlives its owner: a frame handed out, then reserved, then freed', () => {
+    const trace = correctedUnder({ reservation: 'outlives-owner' }).scopes[0]?.findings[0]?.trace ?? [];
+    const last = trace[trace.length - 1]?.concrete;
+    const freed = last?.op === 'deallocate' || last?.op === 'deallocate_frame' ? Number(last.frame.number) : undefined;
+    const handedOutAt = trace.findIndex((entry) => entry.report.outcome.kind === 'ok' && entry.report.outcome.value === freed);
+    expect(handedOutAt).toBeGreaterThan(0);
+    expect(trace.slice(handedOutAt + 1, -1).some((entry) => entry.step.op.startsWith('reserve_'))).toBe(true);
   });
 
   it('InvalidFrame only beyond capacity (invalidFrame: beyond-capacity): the port\'s FrameInUse outside usable memory is no longer a finding', () => {
     const result = campaign('port', 'debug', { invalidFrame: 'beyond-capacity' }, [SCOPES.small], POLICY_RUNS);
-    const expected = KNOWN_FINDINGS.map((finding) => finding.id)
-      .filter((id) => !NATIVE_ONLY.has(id) && id !== 'allocate-specific-reports-frame-in-use-outside-usable-memory')
-      .sort();
+    const expected = PORT_FINDINGS.filter((id) => id !== 'allocate-specific-reports-frame-in-use-outside-usable-memory').sort();
     expect(knownIds(result)).toEqual(expected);
   });
 });

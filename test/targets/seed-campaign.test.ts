@@ -1,6 +1,7 @@
 // The campaign on the Rust seed itself, in both build profiles: its findings agree with the port's
 // (same ids, same minimal steps), and where a profile differs — debug panics where release wraps —
-// the counterexample says so. Skipped with the reason where cargo or ../shared is missing.
+// the counterexample says so. Skipped with the reason where cargo or ../shared is missing; failing
+// instead in CI mode (test/helpers/tools.ts).
 import { describe, expect, it } from 'vitest';
 import { FrameModel } from '../../models/index.js';
 import { SCOPES } from '../../properties/scope.js';
@@ -9,10 +10,11 @@ import { seedDriverUnavailable } from '../../src/targets/seed-driver.js';
 import type { BuildProfile } from '../../src/targets/step.js';
 import { formatStep } from '../../src/targets/step-format.js';
 import { createTarget } from '../../src/targets/target-spec.js';
+import { skipWithoutTool } from '../helpers/tools.js';
 
 const SEED = 20261125;
 const RUNS = 1_000;
-const unavailable = seedDriverUnavailable();
+const unavailable = skipWithoutTool('cargo', seedDriverUnavailable());
 
 function campaign(allocator: string, profile: BuildProfile): CampaignResult {
   return runCampaign({
