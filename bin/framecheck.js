@@ -5,4 +5,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = main(process.argv.slice(2));
+const { watchForInterrupt, endInterruptWatch } = await import('../src/cli/interrupt-watch.ts');
+watchForInterrupt();
+try {
+  process.exitCode = main(process.argv.slice(2));
+} finally {
+  endInterruptWatch();
+}

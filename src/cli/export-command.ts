@@ -1,5 +1,6 @@
 // `framecheck export FILE --to vitest|rust [--out PATH]`: a counterexample as a test to keep.
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportRust } from '../export/rust-export.js';
 import { exportVitest } from '../export/vitest-export.js';
@@ -27,6 +28,7 @@ export function exportCommand(args: readonly string[], out: (text: string) => vo
   if (values.to === undefined) throw usageError('export: --to vitest or --to rust is required');
   const to = choiceFlag('to', values.to, ['vitest', 'rust'] as const, 'vitest');
   const outFile = values.out === undefined ? undefined : resolve(values.out);
+  if (outFile !== undefined && existsSync(outFile) && statSync(outFile).isDirectory()) throw usageError(`export: --out ${values.out} is a folder; give the test file to write (e.g. ${join(values.out as string, 'finding.test.ts')})`);
   const json = readJsonFile(positionals[0] as string);
   const parallel = typeof json === 'object' && json !== null && isParallelCounterexample(json);
   if (parallel && to !== 'rust') throw usageError('export: a parallel counterexample exports --to rust only (JavaScript makes one call at a time)');

@@ -65,3 +65,11 @@ export function policyFlag(value: string | undefined): Partial<ModelPolicy> {
   }
   return policy as Partial<ModelPolicy>;
 }
+
+/** --step-timeout: "500ms", or a duration as durationFlag reads it; at most an hour (a hang, not a step). */
+export function stepTimeoutFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d+ms$/.test(value) ? Number(value.slice(0, -2)) : durationFlag('step-timeout', value);
+  if (ms === undefined || !Number.isSafeInteger(ms) || ms < 1 || ms > 3_600_000) throw usageError(`--step-timeout must be between 1ms and 1h (e.g. 500ms, 5s, 2m), got "${value}"`);
+  return ms;
+}

@@ -1,6 +1,8 @@
 // The framecheck command line: dispatch, and the one place errors become exit codes. Bad input is
 // one line on stderr and exit 2, never a stack trace; an internal error is exit 3 with one line
-// (FRAMECHECK_DEBUG=1 shows the stack).
+// (FRAMECHECK_DEBUG=1 shows the stack); a file that cannot be written whole (disk full, read-only)
+// is exit 4 with one line, the previous version of the file left in place.
+import { WriteError } from '../files/atomic-write.js';
 import { InputError } from '../files/input-error.js';
 import { FRAMECHECK_VERSION } from '../files/version.js';
 import { BASELINE_HELP, baselineCommand } from './baseline-command.js';
@@ -12,7 +14,7 @@ import { mergeCommand, MERGE_HELP } from './merge-command.js';
 import { replayCommand } from './replay-command.js';
 import { parseRunOptions, RUN_HELP, runCampaignCommand } from './run-command.js';
 
-export const EXIT = { ok: 0, propertyFails: 1, badInput: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, propertyFails: 1, badInput: 2, internal: 3, cannotWrite: 4 } as const;
 
 const HELP = `framecheck ${FRAMECHECK_VERSION} — property-based verification of the exokernel's bitmap frame allocator
 
@@ -34,7 +36,10 @@ ${MERGE_HELP}
 
 ${MAP_HELP}
 
-${BASELINE_HELP}`;
+${BASELINE_HELP}
+
+Exit codes of every command: 0 passes, 1 a property fails, 2 bad usage or bad input, 3 internal error,
+4 a file could not be written whole (disk full, read-only, permissions; the previous version is kept).`;
 
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, isTTY = process.stderr.isTTY === true): number {
   const out = (text: string): void => void process.stdout.write(text);
@@ -76,6 +81,10 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     if (error instanceof InputError) {
       process.stderr.write(`framecheck: ${error.message}\n`);
       return EXIT.badInput;
+    }
+    if (error instanceof WriteError) {
+      process.stderr.write(`framecheck: ${error.message}\n`);
+      return EXIT.cannotWrite;
     }
     process.stderr.write(`framecheck: internal error: ${(error as Error).message ?? String(error)}\n`);
     if (env.FRAMECHECK_DEBUG === '1') process.stderr.write(`${(error as Error).stack ?? ''}\n`);

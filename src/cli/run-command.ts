@@ -22,9 +22,10 @@ import { renderStatisticsText } from '../statistics/statistics-text.js';
 import { replayCounterexample } from '../runner/replay.js';
 import { PAGE, type Region } from '../targets/step.js';
 import { createTarget, type TargetSpec } from '../targets/target-spec.js';
-import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, usageError } from './flags.js';
+import { choiceFlag, durationFlag, integerFlag, parseFlags, policyFlag, shardFlag, stepTimeoutFlag, usageError } from './flags.js';
 import { createProgress } from './progress.js';
 import { resolveAllocator } from './allocator-flag.js';
+import { announceRunFolder } from './interrupt-watch.js';
 import { campaignObservers } from '../observations/campaign-observers.js';
 import { runParallelCommand } from './parallel-command.js';
 import { MAX_THREADS, MIN_THREADS } from '../parallel/program.js';
@@ -41,6 +42,7 @@ export const RUN_FLAGS = {
   profile: { type: 'string' },
   allocator: { type: 'string' },
   'allocator-cmd': { type: 'string' },
+  'step-timeout': { type: 'string' },
   against: { type: 'string' },
   policy: { type: 'string' },
   reports: { type: 'string' },
@@ -63,6 +65,8 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
                         (the Rust seed itself, built by native/seed-driver for each scope and profile)
   --allocator-cmd CMD   a native allocator driver speaking docs/protocol.md; {max_frames} and {profile} in CMD
                         are filled in per scope
+  --step-timeout T      how long a native driver may take over one request before it counts as hung
+                        (500ms, 5s, 2m; default 5s): a timeout finding, docs/protocol.md
   --against NAME        differential mode: judge the allocator by a second one (port, corrected, seed or
                         cmd:<command>) instead of the model; the first step where they differ is the finding
   --threads N           parallel campaign (docs/parallel.md): programs of N threads (2-8) on a native driver
@@ -94,7 +98,9 @@ export const RUN_HELP = `framecheck [run] [flags] — check the allocator's inva
                         format, docs/observations.md): about 4 KB per run, so off unless asked for
 
 Exit codes: 0 every property holds (or every finding is accepted by the baseline), 1 a new finding, an
-unmet coverage requirement or a scope the time limit cut short, 2 bad usage or bad input, 3 internal error.`;
+unmet coverage requirement or a scope the time limit cut short, 2 bad usage or bad input, 3 internal error,
+4 a report could not be written whole (disk full, read-only, permissions; the previous version of each
+file is kept).`;
 
 export interface RunOptions {
   /** The seed as given (or drawn), and fast-check's seed derived from it. */
@@ -139,7 +145,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
     runs: { small: integerFlag('runs', values.runs, 10_000, 1), full: integerFlag('full-runs', values['full-runs'], 1_000, 1) },
     timeLimitMs: durationFlag('time-limit', values['time-limit']),
     scopes: scope === 'both' ? ['small', 'full'] : [scope],
-    spec: { allocator: resolveAllocator(values.allocator, values['allocator-cmd']), profile: choiceFlag('profile', values.profile, ['debug', 'release'] as const, 'debug') },
+    spec: { allocator: resolveAllocator(values.allocator, values['allocator-cmd']), profile: choiceFlag('profile', values.profile, ['debug', 'release'] as const, 'debug'), ...stepTimeout(values['step-timeout']) },
     policy: policyFlag(values.policy),
     ...(values.against !== undefined && { against: resolveAgainst(values.against) }),
     reportsDir,
@@ -157,6 +163,10 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv,
   };
 }
 
+const stepTimeout = (value: string | undefined): { stepTimeoutMs?: number } => {
+  const ms = stepTimeoutFlag(value);
+  return ms === undefined ? {} : { stepTimeoutMs: ms };
+};
 function threadsFlag(value: string, against: string | undefined): number {
   if (against !== undefined) throw usageError('--threads and --against: a parallel campaign judges by the model, not by a second allocator');
   return integerFlag('threads', value, 2, MIN_THREADS, MAX_THREADS);
@@ -200,6 +210,7 @@ export const shardSeed = (seed: number, shard: { index: number } | null): number
 function replayCommand(options: RunOptions): string {
   const allocator = options.spec.allocator.startsWith('cmd:') ? `--allocator-cmd '${options.spec.allocator.slice(4)}'` : `--allocator ${options.spec.allocator}`;
   const flags = [`--seed ${options.seed}`, allocator, `--profile ${options.spec.profile}`];
+  if (options.spec.stepTimeoutMs !== undefined) flags.push(`--step-timeout ${options.spec.stepTimeoutMs}ms`);
   if (options.timeLimitMs !== undefined) flags.push(`--time-limit ${Math.ceil(options.timeLimitMs / 1000)}s`);
   if (options.against !== undefined) flags.push(`--against '${options.against}'`);
   const policy = Object.entries(options.policy).map(([name, choice]) => `${name}=${choice}`);
@@ -274,6 +285,7 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
     if (options.against !== undefined) createTarget({ ...options.spec, allocator: options.against }, SCOPES[name].maxFrames).close?.();
   }
   const folder = createRunFolder(options.reportsDir, options.seed, options.shard);
+  announceRunFolder(folder);
   const command = replayCommand(options);
   const seedText = `seed ${options.seed}${String(options.fastCheckSeed) === options.seed ? '' : ` (fast-check seed ${options.fastCheckSeed})`}`;
   progress.line(`framecheck ${FRAMECHECK_VERSION}: checking ${options.spec.allocator} (${options.spec.profile})${differential ? ` against ${options.against}` : ''}, ${seedText}${options.shard ? ` shard ${options.shard.index}/${options.shard.count} (fast-check seed ${seed})` : ''}`);

@@ -13,6 +13,7 @@ import { formatOutcome, formatStep } from '../targets/step-format.js';
 import type { TargetSpec } from '../targets/target-spec.js';
 import { writeJsonAtomic } from './atomic-write.js';
 import { inputError, readTextFile } from './input-error.js';
+import { checkCounterexample } from './counterexample-check.js';
 import { DecodeError, decodeMap, decodeStep, encodeStep, type JsonStep } from './step-codec.js';
 import { FRAMECHECK_VERSION } from './version.js';
 
@@ -52,6 +53,8 @@ export interface CounterexampleFile {
   readonly divergingStep: number | null;
   readonly steps: readonly CounterexampleStep[];
   readonly frameMap: FoundFailure['frameMap'];
+  /** target-responds: how the target failed on the last step (a native driver's exit status, its stderr tail). */
+  readonly fault?: FoundFailure['violation']['fault'];
 }
 
 /** A counterexample file read back: its recorded steps, decoded, and where they came from. */
@@ -97,6 +100,7 @@ export function counterexampleOf(failure: FoundFailure, scope: Scope, spec: Targ
       modelTotal: record.modelTotal,
     })),
     frameMap: failure.frameMap,
+    ...(failure.violation.fault !== undefined && { fault: failure.violation.fault }),
   };
 }
 
@@ -133,16 +137,10 @@ export function readCounterexample(file: string): LoadedCounterexample {
   }
   const content = json as CounterexampleFile;
   if (content.version !== COUNTEREXAMPLE_VERSION) {
-    throw inputError(file, `counterexample format version ${JSON.stringify(content.version)} (written by framecheck ${String(content.framecheck)}); this framecheck ${FRAMECHECK_VERSION} reads version ${COUNTEREXAMPLE_VERSION}`);
+    throw inputError(file, `counterexample format version ${JSON.stringify(content.version)} (written by framecheck ${JSON.stringify(content.framecheck)?.slice(0, 40)}); this framecheck ${FRAMECHECK_VERSION} reads version ${COUNTEREXAMPLE_VERSION}`);
   }
-  if (!Array.isArray(content.steps)) throw inputError(file, '"steps" is missing or not an array');
-  const target = content.target as Partial<CounterexampleFile['target']> | undefined;
-  if (typeof target?.maxFrames !== 'number' || !Number.isSafeInteger(target.maxFrames) || target.maxFrames <= 0 || target.maxFrames % 64 !== 0) {
-    throw inputError(file, '"target.maxFrames" must be a positive multiple of 64');
-  }
-  if (target.profile !== 'debug' && target.profile !== 'release') throw inputError(file, '"target.profile" must be "debug" or "release"');
-  if (typeof target.allocator !== 'string') throw inputError(file, '"target.allocator" must be a string');
   try {
+    checkCounterexample(json as Record<string, unknown>);
     return {
       file,
       content,

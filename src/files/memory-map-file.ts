@@ -26,6 +26,7 @@
 import type { Region, RegionKind } from '../targets/step.js';
 import { readJsonFile } from './counterexample-file.js';
 import { inputError, readTextFile } from './input-error.js';
+import { MAX_MEMORY_MAP_ENTRIES } from './input-limits.js';
 import { DecodeError, decodeMap, decodeU64 } from './step-codec.js';
 
 export const MEMORY_MAP_FORMAT = 'framecheck-memory-map';
@@ -84,6 +85,7 @@ export function parseE820(text: string, file: string): ParsedE820 {
     if (end > 1n << 64n) throw inputError(file, `region end ${endText} does not fit in a u64`, i + 1);
     const kind = kindOf(type);
     if (kind === undefined) throw inputError(file, `unknown e820 type "${type}"`, i + 1);
+    if (regions.length === MAX_MEMORY_MAP_ENTRIES) throw inputError(file, `more than ${MAX_MEMORY_MAP_ENTRIES} BIOS-e820 entries, the limit of a memory map (no firmware reports more)`, i + 1);
     regions.push({ base: start, length: end - start, kind });
   });
   if (regions.length === 0) throw inputError(file, 'no "BIOS-e820: [mem ...]" lines and not JSON: expected a dmesg boot log or a framecheck memory-map JSON file');

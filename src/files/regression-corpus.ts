@@ -2,10 +2,11 @@
 // counterexample files under reports/regressions/, replayed before every campaign. A new finding's
 // counterexample is added as <finding>.<scope>.json; one already there is kept (its name and steps
 // stay stable across runs).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findingById } from '../../properties/findings.js';
 import { signatureHash, type FindingIdentity } from '../findings/identity.js';
+import { inputError } from './input-error.js';
 import { readCounterexample, writeCounterexample, type CounterexampleFile, type LoadedCounterexample } from './counterexample-file.js';
 
 /**
@@ -20,6 +21,7 @@ export function corpusFileName(identity: FindingIdentity, scope: string, profile
 
 export function readCorpus(dir: string): LoadedCounterexample[] {
   if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) throw inputError(dir, 'the regression corpus must be a folder of counterexample files, and this is a file (--corpus names a folder)');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()

@@ -1,7 +1,7 @@
 // Where a campaign's reports go: reports/runs/<time>-seed<seed>[-shard<i>of<n>]/ with results.json,
 // summary.md, junit.xml, report.html and counterexamples/, and reports/latest pointing at the
 // newest folder (a symlink replaced atomically by renaming a fresh one over it).
-import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { RESULTS_FORMAT, RESULTS_VERSION, type CampaignReport } from '../reporters/campaign-report.js';
 import { renderHtml } from '../reporters/report-html.js';
@@ -15,6 +15,7 @@ export const REPORT_FILES = ['results.json', 'summary.md', 'junit.xml', 'report.
 
 export function createRunFolder(reportsDir: string, seed: string, shard: { index: number; count: number } | null, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  if (existsSync(reportsDir) && !statSync(reportsDir).isDirectory()) throw inputError(reportsDir, 'is a file: --reports names the folder reports are written to');
   // A seed is any word: only its safe characters, and not too many, go into the folder's name.
   const name = `${stamp}-seed${seed.replace(/[^a-z0-9_-]+/gi, '_').slice(0, 40)}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   // Two campaigns in the same second with the same seed get folders of their own.

@@ -3,6 +3,8 @@
 // a JSON number would lose the frame). Decoding validates every field and names what is wrong.
 import { REGION_KINDS, U64_MAX, type FrameArg, type Region, type RegionKind, type Step, type StepOp } from '../targets/step.js';
 
+import { MAX_MEMORY_MAP_ENTRIES } from './input-limits.js';
+
 export type JsonStep = Record<string, unknown> & { op: StepOp };
 
 const hex = (value: bigint): string => `0x${value.toString(16)}`;
@@ -78,6 +80,7 @@ function decodeRegion(value: unknown, where: string): Region {
 
 export function decodeMap(value: unknown, where: string): Region[] {
   if (!Array.isArray(value)) return fail(where, 'expected an array of regions');
+  if (value.length > MAX_MEMORY_MAP_ENTRIES) return fail(where, `${value.length} regions, over the limit of ${MAX_MEMORY_MAP_ENTRIES} entries of a memory map (no firmware reports more)`);
   return value.map((region, i) => decodeRegion(region, `${where}[${i}]`));
 }
 

@@ -22,7 +22,7 @@ export function createParallelTarget(spec: TargetSpec, maxFrames: number, thread
   if (native === undefined) {
     throw new InputError(`parallel mode (--threads) needs a native target (--allocator seed or --allocator-cmd): ${spec.allocator} runs in this process, one call at a time`);
   }
-  const start = (): NativeTarget => createNativeTarget({ command: ['sh', '-c', `exec ${native.command}`], stepTimeoutMs: PARALLEL_REQUEST_TIMEOUT_MS, ...(native.name !== undefined && { name: native.name }) });
+  const start = (): NativeTarget => createNativeTarget({ command: native.argv, stepTimeoutMs: PARALLEL_REQUEST_TIMEOUT_MS, ...(native.name !== undefined && { name: native.name }) });
   let driver: NativeTarget;
   try {
     driver = start();

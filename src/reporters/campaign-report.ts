@@ -166,6 +166,8 @@ export interface CampaignReport {
   readonly seed: string;
   readonly fastCheckSeed: number;
   readonly shard: { readonly index: number; readonly count: number } | null;
+  /** A merge of a sharded campaign with shards missing (merge --allow-partial): which, of how many. */
+  readonly partial?: { readonly missingShards: readonly number[]; readonly of: number };
   readonly replayCommand: string;
   readonly target: { readonly allocator: string; readonly name: string; readonly profile: string };
   readonly scopes: readonly ReportScope[];

@@ -11,6 +11,9 @@ export function renderSummary(report: CampaignReport): string {
   lines.push(`# framecheck: ${report.target.name} — ${mark} ${report.verdict.headline}`, '');
   const seed = `Seed \`${report.seed}\`${String(report.fastCheckSeed) === report.seed ? '' : ` (fast-check seed ${report.fastCheckSeed})`}`;
   lines.push(`${seed}${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''}, ${(report.elapsedMs / 1000).toFixed(1)} s${report.status === 'running' ? ' (still running or interrupted)' : ''}. Replay: \`${report.replayCommand}\``, '');
+  if (report.partial !== undefined) {
+    lines.push(`**Partial report:** merged without shard${report.partial.missingShards.length > 1 ? 's' : ''} ${report.partial.missingShards.join(', ')} of ${report.partial.of} (merge --allow-partial); their runs and findings are not in it.`, '');
+  }
   for (const reason of report.verdict.reasons) lines.push(`- ${reason}`);
   if (report.verdict.reasons.length > 0) lines.push('');
   lines.push('| scope | frames | runs | steps | skipped | set aside | repeated failures | time |', '|---|---:|---:|---:|---:|---:|---:|---:|');

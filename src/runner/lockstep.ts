@@ -29,7 +29,19 @@ export interface RunViolation extends Omit<Violation, 'property'> {
   readonly property: InvariantId | 'target-responds' | 'targets-agree';
   /** Index of the first step where allocator and model differ; null for the end-of-run bitmap check. */
   readonly stepIndex: number | null;
+  /** target-responds: how the target failed (a native driver's exit status and stderr tail). */
+  readonly fault?: { readonly kind: TargetFault['fault']; readonly status?: string; readonly stderrTail?: readonly string[] };
 }
+
+/** A driver's words as plain text (its stderr may hold terminal escapes): a counterexample file must read back. */
+const plain = (text: string, max: number): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').slice(0, max);
+
+/** A fault as a counterexample keeps it: stderr lines as plain bounded text. */
+const faultOf = (error: TargetFault): NonNullable<RunViolation['fault']> => ({
+  kind: error.fault,
+  ...(error.details.status !== undefined && { status: error.details.status }),
+  ...(error.details.stderrTail !== undefined && { stderrTail: error.details.stderrTail.map((line) => plain(line, 500).replace(/[\n\t]/g, ' ')) }),
+});
 
 export interface RunResult {
   readonly violation?: RunViolation;
@@ -125,8 +137,17 @@ class LockstepRun implements StepExecutor {
       if (this.config.timed === true) this.executionMs += performance.now() - started;
     } catch (error) {
       if (!(error instanceof TargetFault)) throw error;
-      this.executedSteps.push({ concrete, outcome: { kind: 'panic', message: error.message } });
-      this.violation = { property: 'target-responds', message: `${error.fault}: ${error.message}`, shape: `fault: ${error.fault}`, stepIndex };
+      const outcome: Outcome = { kind: 'panic', message: plain(error.message, 8_000) };
+      this.executedSteps.push({ concrete, outcome });
+      // The step the target failed on is the last step of the counterexample, so that a replay sends
+      // it again and meets the same fault; the counters shown are the model's (the target has none left).
+      if (this.trace !== undefined) {
+        const promised = this.config.reference !== undefined ? `${this.config.reference.name} answers` : this.model.describeExpectation(concrete);
+        const expectation = this.config.reference !== undefined ? { kind: 'exact' as const, outcome: { kind: 'ok' as const } } : this.model.expectation(concrete);
+        const counts = { free: this.model.freeCount(), total: this.model.totalCount() };
+        this.trace.push({ step, concrete, report: { outcome, ...counts }, promised, expectation, modelFree: counts.free, modelTotal: counts.total });
+      }
+      this.violation = { property: 'target-responds', message: `${error.fault}: ${outcome.message}`, shape: `fault: ${error.fault}`, stepIndex, fault: faultOf(error) };
       return;
     }
     labelStep(concrete, this.model, report.outcome, this.memory, this.labels);
@@ -194,8 +215,13 @@ class LockstepRun implements StepExecutor {
         this.violation = { property: 'targets-agree', message: `free frames at the end: ${this.config.target.name} ${formatRanges(mine)}, ${reference.name} ${formatRanges(theirs)}`, shape: 'free frames differ', stepIndex: null };
       }
     } else if (this.violation === undefined) {
-      const violation = checkBitmap(this.config.target.freeRanges(), this.model);
-      if (violation !== undefined) this.violation = { ...violation, stepIndex: null };
+      try {
+        const violation = checkBitmap(this.config.target.freeRanges(), this.model);
+        if (violation !== undefined) this.violation = { ...violation, stepIndex: null };
+      } catch (error) {
+        if (!(error instanceof TargetFault)) throw error;
+        this.violation = { property: 'target-responds', message: `${error.fault}: ${plain(error.message, 8_000)} (asked for its free frames at the end of the run)`, shape: `fault: ${error.fault}`, stepIndex: null, fault: faultOf(error) };
+      }
     }
     return {
       ...(this.violation !== undefined && { violation: this.violation }),

@@ -270,6 +270,7 @@ export function createNativeTarget(options: NativeTargetOptions): NativeTarget {
   const outPath = path.join(dir, 'out');
   const errPath = path.join(dir, 'stderr');
 
+  let errRead: number | undefined; // our read end of the child's stderr file
   let toChild: number | undefined; // our write end of `in`
   let fromChild: number | undefined; // our read end of `out`
   let child: ChildProcess | undefined;
@@ -280,14 +281,18 @@ export function createNativeTarget(options: NativeTargetOptions): NativeTarget {
   let pending = '';
   const readBuffer = Buffer.alloc(64 * 1024);
 
-  const stderrTail = (): string => {
+  const stderrLines = (): string[] => {
     try {
-      const lines = fs.readFileSync(errPath, 'utf8').split('\n').filter((l) => l.trim() !== '');
-      return lines.length === 0 ? '' : `; last lines of its stderr:\n${lines.slice(-STDERR_TAIL_LINES).join('\n')}`;
+      if (errRead === undefined) return [];
+      const size = fs.fstatSync(errRead).size;
+      const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+      fs.readSync(errRead, tail, 0, tail.length, size - tail.length);
+      return tail.toString('utf8').split('\n').filter((l) => l.trim() !== '').slice(-STDERR_TAIL_LINES);
     } catch {
-      return '';
+      return [];
     }
   };
+  const stderrTail = (lines = stderrLines()): string => (lines.length === 0 ? '' : `; last lines of its stderr:\n${lines.join('\n')}`);
 
   const childStatus = (): string => {
     const pid = child?.pid;
@@ -312,17 +317,27 @@ export function createNativeTarget(options: NativeTargetOptions): NativeTarget {
     }
   };
 
-  const cleanup = (): void => {
-    closeQuietly(toChild);
-    closeQuietly(fromChild);
-    toChild = undefined;
-    fromChild = undefined;
-    watchdog?.stop();
+  /**
+   * The FIFOs and the stderr file are used through open descriptors only, so their folder goes as
+   * soon as the child has them: an interrupted or killed campaign leaves nothing in the temp dir.
+   */
+  const removeFolder = (): void => {
     try {
       fs.rmSync(dir, { recursive: true, force: true });
     } catch {
       /* best effort */
     }
+  };
+
+  const cleanup = (): void => {
+    closeQuietly(toChild);
+    closeQuietly(fromChild);
+    closeQuietly(errRead);
+    toChild = undefined;
+    fromChild = undefined;
+    errRead = undefined;
+    watchdog?.stop();
+    removeFolder();
   };
 
   /** The child is gone or unusable: remember why, kill what is left, and throw. */
@@ -337,12 +352,14 @@ export function createNativeTarget(options: NativeTargetOptions): NativeTarget {
     if (failure !== undefined) throw failure;
     if (closed || toChild === undefined || fromChild === undefined) throw new TargetFault('crash', `the driver ${commandText} is closed`);
     const gone = (what: string): TargetFault => {
+      const stderr = stderrLines();
       if (watchdog?.fired) {
         const message = `the driver ${commandText} did not answer ${JSON.stringify(line)} within ${stepTimeoutMs} ms (killed)`;
-        return new TargetFault(phase === 'start' ? 'start' : 'timeout', message);
+        return new TargetFault(phase === 'start' ? 'start' : 'timeout', message, { status: `killed after ${stepTimeoutMs} ms without an answer`, stderrTail: stderr });
       }
-      const message = `the driver ${commandText} ${what} on ${JSON.stringify(line)} (${childStatus()})${stderrTail()}`;
-      return new TargetFault(phase === 'start' ? 'start' : 'crash', message);
+      const status = childStatus();
+      const message = `the driver ${commandText} ${what} on ${JSON.stringify(line)} (${status})${stderrTail(stderr)}`;
+      return new TargetFault(phase === 'start' ? 'start' : 'crash', message, { status, stderrTail: stderr });
     };
     watchdog?.arm();
     try {
@@ -406,6 +423,7 @@ export function createNativeTarget(options: NativeTargetOptions): NativeTarget {
       fromChild = fs.openSync(outPath, O_RDONLY);
       closeQuietly(outProbe);
       errFd = fs.openSync(errPath, 'w');
+      errRead = fs.openSync(errPath, 'r');
       watchdog = new Watchdog(stepTimeoutMs);
       child = spawn(program, args, { stdio: [childIn, childOut, errFd], detached: true });
       child.on('error', () => undefined);
@@ -413,6 +431,7 @@ export function createNativeTarget(options: NativeTargetOptions): NativeTarget {
         exitStatus = signal !== null ? `killed by signal ${signal}` : `exit status ${code}`;
       });
       child.unref();
+      removeFolder();
     } catch (error) {
       if (error instanceof TargetFault) throw error;
       throw new TargetFault('start', `cannot start the driver ${commandText}: ${(error as Error).message}`);

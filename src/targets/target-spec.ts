@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../files/input-error.js';
 import { createCorrectedTarget } from './corrected-target.js';
+import { commandWords } from './command-words.js';
 import { createNativeTarget } from './native-target.js';
 import { createModuleTarget } from './module-target.js';
 import { createPortTarget } from './port-target.js';
@@ -17,6 +18,13 @@ export interface TargetSpec {
   /** `port`, `corrected`, `seed`, `module:<path>` or `cmd:<command line>`. */
   readonly allocator: string;
   readonly profile: BuildProfile;
+  /**
+   * A `cmd:` that came from a file (a counterexample's recorded allocator), not from the user's
+   * flag: split into words and spawned without a shell (src/targets/command-words.ts).
+   */
+  readonly withoutShell?: boolean;
+  /** How long a native driver may take over one request before it counts as hung. */
+  readonly stepTimeoutMs?: number;
 }
 
 export const BUILT_IN_ALLOCATORS = ['port', 'corrected', 'seed'] as const;
@@ -54,12 +62,12 @@ function restarting(start: () => AllocatorTarget): AllocatorTarget {
  * server's map frame by frame (50 M frames of a 200 GiB region: about half a second in a debug
  * build), so the budget leaves room for that and calls only the hour-long loops hangs.
  */
-const NATIVE_STEP_TIMEOUT_MS = 5_000;
+export const NATIVE_STEP_TIMEOUT_MS = 5_000;
 
-function nativeTarget(command: string, name: string | undefined, maxFrames: number): AllocatorTarget {
+function nativeTarget(argv: readonly string[], name: string | undefined, maxFrames: number, stepTimeoutMs = NATIVE_STEP_TIMEOUT_MS): AllocatorTarget {
   let target: AllocatorTarget;
   try {
-    target = restarting(() => createNativeTarget({ command: ['sh', '-c', `exec ${command}`], stepTimeoutMs: NATIVE_STEP_TIMEOUT_MS, ...(name !== undefined && { name }) }));
+    target = restarting(() => createNativeTarget({ command: argv, stepTimeoutMs, ...(name !== undefined && { name }) }));
   } catch (error) {
     if (error instanceof TargetFault) throw new InputError(`--allocator-cmd: the driver did not start: ${error.message.split('\n').filter((line) => line.trim() !== '').join(' | ')}`);
     throw error;
@@ -82,18 +90,21 @@ export function seedSourceOverride(env: NodeJS.ProcessEnv = process.env): string
   return path.resolve(file);
 }
 
-/** The shell command line (and report name) of a native allocator — `seed` (built first) or `cmd:` — or undefined for an in-process one. */
-export function nativeCommand(spec: TargetSpec, maxFrames: number): { command: string; name: string | undefined } | undefined {
+/** The argv (and report name) of a native allocator — `seed` (built first) or `cmd:` — or undefined for an in-process one. */
+export function nativeCommand(spec: TargetSpec, maxFrames: number): { argv: readonly string[]; name: string | undefined } | undefined {
   if (spec.allocator === 'seed') {
     const unavailable = seedDriverUnavailable();
     if (unavailable !== undefined) throw new InputError(`--allocator seed: ${unavailable}`);
     const allocatorSrc = seedSourceOverride();
     const { binary } = buildSeedDriver({ profile: spec.profile, maxFrames, ...(allocatorSrc !== undefined && { allocatorSrc }) });
     const name = allocatorSrc === undefined ? 'seed' : path.basename(allocatorSrc, '.rs');
-    return { command: `'${binary}'`, name: `rust ${name} (${spec.profile})` };
+    return { argv: [binary], name: `rust ${name} (${spec.profile})` };
   }
   if (spec.allocator.startsWith('cmd:')) {
-    return { command: spec.allocator.slice(4).replaceAll('{max_frames}', String(maxFrames)).replaceAll('{profile}', spec.profile), name: undefined };
+    const fill = (text: string): string => text.replaceAll('{max_frames}', String(maxFrames)).replaceAll('{profile}', spec.profile);
+    const command = spec.allocator.slice(4);
+    // The user's own --allocator-cmd is a shell command line, as they typed it; a file's is words only.
+    return { argv: spec.withoutShell === true ? commandWords(command).map(fill) : ['sh', '-c', `exec ${fill(command)}`], name: undefined };
   }
   return undefined;
 }
@@ -103,6 +114,6 @@ export function createTarget(spec: TargetSpec, maxFrames: number): AllocatorTarg
   if (spec.allocator === 'corrected') return createCorrectedTarget({ maxFrames, profile: spec.profile });
   if (spec.allocator.startsWith('module:')) return createModuleTarget(spec.allocator.slice(7), { maxFrames, profile: spec.profile });
   const native = nativeCommand(spec, maxFrames);
-  if (native !== undefined) return nativeTarget(native.command, native.name, maxFrames);
+  if (native !== undefined) return nativeTarget(native.argv, native.name, maxFrames, spec.stepTimeoutMs);
   throw new InputError(`unknown allocator "${spec.allocator}" (expected ${BUILT_IN_ALLOCATORS.join(', ')}, a module path or cmd:<command>)`);
 }

@@ -48,6 +48,8 @@ export class TargetFault extends Error {
   constructor(
     readonly fault: 'crash' | 'timeout' | 'protocol' | 'start',
     message: string,
+    /** What a native driver left behind: its exit status or signal, the last lines of its stderr. */
+    readonly details: { readonly status?: string; readonly stderrTail?: readonly string[] } = {},
   ) {
     super(message);
     this.name = 'TargetFault';

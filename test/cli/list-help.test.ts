@@ -62,7 +62,8 @@ describe.concurrent('help, version and list', () => {
 
   it('replay --help', async () => {
     const out = expectOk(await framecheck(['replay', '--help']));
-    expect(out).toContain('framecheck replay FILE [--allocator NAME | --allocator-cmd CMD] [--profile debug|release]');
+    expect(out).toContain('framecheck replay FILE [--allocator NAME | --allocator-cmd CMD | --allocator-from-file] [--profile debug|release] [--step-timeout T]');
+    expect(out).toContain('The file\'s own allocator is shown, never run');
     expect(out).toContain('Exit 1 if it still fails, 0 if it now passes, 2 on bad input.');
   });
 

@@ -106,7 +106,7 @@ describe('export --to vitest', () => {
   it('imports the testing module by a relative path that resolves to src/testing', () => {
     for (const { file } of files) {
       const text = readFileSync(file, 'utf8');
-      const path = /from '([^']+)';$/.exec(text.split('\n').find((line) => line.includes('openAllocator }')) ?? '')?.[1];
+      const path = /from "([^"]+)";$/.exec(text.split('\n').find((line) => line.includes('openAllocator }')) ?? '')?.[1];
       expect(path, file).toBeDefined();
       expect(path?.startsWith('.')).toBe(true);
       expect(resolve(dirname(file), path as string)).toBe(join(ROOT, 'src', 'testing', 'index.js'));
@@ -143,8 +143,8 @@ describe('export --to vitest', () => {
     const ran = await framecheck(['export', loaded.file, '--to', 'vitest']);
     expect(ran.status).toBe(0);
     expect(ran.stdout).toContain(`// framecheck counterexample ${loaded.content.finding.id}`);
-    expect(ran.stdout).toContain("import { isFrameFrom, openAllocator } from './src/testing/index.js';");
-    expect(ran.stdout).toContain(`openAllocator({ maxFrames: 512, profile: 'debug' })`);
+    expect(ran.stdout).toMatch(/^import \{ (isFrameFrom, )?openAllocator \} from "\.\/src\/testing\/index\.js";$/m);
+    expect(ran.stdout).toContain(`openAllocator({ maxFrames: 512, profile: "debug" })`);
   });
 });
 
