@@ -77,7 +77,5 @@ export function reserveSize(scope: Scope): fc.Arbitrary<bigint> {
     { weight: 1, arbitrary: fc.constant(0n) },
     { weight: 1, arbitrary: fc.constantFrom(16n << 20n, 1n << 20n) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 4095 }).map((below) => U64_MAX - BigInt(below)) },
-    // Either side of the first size whose rounding `kernel_size + PAGE_SIZE` overflows.
-    { weight: 1, arbitrary: fc.constantFrom(U64_MAX - PAGE + 1n, U64_MAX - PAGE) },
   );
 }
