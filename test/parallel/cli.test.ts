@@ -37,7 +37,7 @@ describe('framecheck --threads on the fake driver', () => {
     expect(readFileSync(join(paths.reports, 'latest', 'report.html'), 'utf8')).toContain('class="call conflicting"');
 
     const file = join(paths.reports, 'latest', finding?.counterexample as string);
-    const replay = runMain(['replay', file, '--runs', '40']);
+    const replay = runMain(['replay', file, '--runs', '40', '--allocator-from-file']);
     expect(replay.status, replay.stderr).toBe(1);
     expect(replay.stdout).toContain('re-checked: no linearisation: Frame(');
     expect(replay.stdout).toMatch(/re-ran the program 40 times on .*: [1-9]\d* failed with race:frame-handed-out-twice/);
