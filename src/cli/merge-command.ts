@@ -35,7 +35,9 @@ function mergeScopes(a: ReportScope, b: ReportScope): ReportScope {
   const runs = a.runs + b.runs;
   return {
     ...a,
+    plannedRuns: a.plannedRuns + b.plannedRuns,
     runs,
+    repeatedFailures: a.repeatedFailures + b.repeatedFailures,
     steps: a.steps + b.steps,
     skippedSteps: a.skippedSteps + b.skippedSteps,
     setAsideSteps: a.setAsideSteps + b.setAsideSteps,
@@ -71,7 +73,8 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
   for (const { folder, report } of reports) {
     for (const scope of report.scopes) scopes.set(scope.name, scopes.has(scope.name) ? mergeScopes(scopes.get(scope.name) as ReportScope, scope) : scope);
     for (const [i, finding] of report.findings.entries()) {
-      if (findings.some((kept) => kept.id === finding.id && kept.scope === finding.scope)) continue;
+      // One finding is its name and its signature: shards can show one name failing different ways.
+      if (findings.some((kept) => kept.id === finding.id && kept.signature === finding.signature && kept.scope === finding.scope)) continue;
       const relative = pathInside(folder, finding.counterexample, join(folder, 'results.json'), `findings[${i}].counterexample`);
       const path = join(folder, relative);
       const json = readJsonFile(path);
@@ -82,11 +85,14 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
     }
   }
   for (const { file, content } of copies) writeJsonAtomic(join(values.out, file), content);
-  const merged = { scopes: [...scopes.values()], findings, regressions: first.regressions, fixedBaselined: first.fixedBaselined.filter((id) => !findings.some((finding) => finding.id === id)) };
+  // An accepted signature is fixed only when no shard reproduced it.
+  const fixedBaselined = first.fixedBaselined.filter((signature) => reports.every(({ report: shard }) => shard.fixedBaselined.includes(signature)));
+  const merged = { scopes: [...scopes.values()], findings, regressions: first.regressions, fixedBaselined };
   const report: CampaignReport = {
     ...first,
     ...merged,
     shard: null,
+    replayCommand: first.replayCommand.replace(/ --shard \d+\/\d+/, ''),
     ...(missing.length > 0 && { partial: { missingShards: missing, of: first.shard?.count ?? 1 } }),
     elapsedMs: Math.max(...reports.map(({ report: shard }) => shard.elapsedMs)),
     properties: reportProperties(first.properties.some((property) => property.id === 'targets-agree'), findings, first.properties.some((property) => property.id === LINEARIZABLE_PROPERTY)),
@@ -95,6 +101,6 @@ export function mergeCommand(args: readonly string[], out: (text: string) => voi
   };
   writeReports(values.out, report);
   const partial = missing.length > 0 ? ` (PARTIAL: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${first.shard?.count ?? 1} missing)` : '';
-  out(`merged ${reports.length} shards into ${values.out}${partial}: ${findings.length} findings, ${report.verdict.exitCode === 0 ? 'all properties hold' : 'a property fails'}\n`);
+  out(`merged ${reports.length} shards into ${values.out}${partial}: ${report.verdict.headline}\n`);
   return report.verdict.exitCode;
 }

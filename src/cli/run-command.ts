@@ -364,8 +364,9 @@ export function runCampaignCommand(options: RunOptions, out: (text: string) => v
       const content = counterexampleOf(failure, scope, options.spec, options.runs[scope.name], options.against, options.policy);
       const relative = join('counterexamples', corpusFileName(failure.identity, scope.name, options.spec.profile));
       writeCounterexample(join(folder, relative), content);
-      if (options.writeCorpus && !differential) addToCorpus(options.corpusDir, content, failure.identity);
       const baselined = isAccepted(failure.identity.signature);
+      // The corpus keeps new findings: an accepted one already has its counterexample beside the baseline.
+      if (options.writeCorpus && !differential && !baselined) addToCorpus(options.corpusDir, content, failure.identity);
       findings.push({
         id: failure.identity.id,
         signature: failure.identity.signature,

@@ -23,6 +23,8 @@ export interface CampaignConfig {
   readonly newModel: (scope: Scope) => FrameModel;
   /** Catalogued findings set aside from the start (their triggering steps are never sent). */
   readonly setAside?: readonly KnownFinding[];
+  /** Each scope stops at its first finding (SearchConfig.stopAtFirstFinding). */
+  readonly stopAtFirstFinding?: boolean;
   /** Differential mode: a second allocator per scope that judges the target instead of the model. */
   readonly reference?: (scope: Scope) => AllocatorTarget;
   /** When the whole campaign must end, shrinking included (a time from `now`). */
@@ -93,6 +95,7 @@ function runScope(config: CampaignConfig, scope: Scope, deadline: number | undef
       newModel: () => config.newModel(scope),
       ...(reference !== undefined && { reference }),
       setAside: config.setAside ?? [],
+      ...(config.stopAtFirstFinding === true && { stopAtFirstFinding: true }),
       seed: config.seed,
       numRuns: plannedRuns,
       ...(deadline !== undefined && { deadline }),

@@ -48,6 +48,8 @@ export interface SearchConfig {
   readonly onShrink?: (progress: ShrinkProgress) => void;
   /** Called as each new finding is shrunk, so that its counterexample can be written at once. */
   readonly onFinding?: (failure: FoundFailure, stats: SearchStats) => void;
+  /** Stop at the first finding (a question of pass or fail, as mutation testing asks), not at the end of the runs. */
+  readonly stopAtFirstFinding?: boolean;
   /** Told of every run: generated, shrink attempts, the counterexample's replay (statistics, observations). */
   readonly observer?: RunObserver;
 }
@@ -140,6 +142,7 @@ export function search(config: SearchConfig): SearchResult {
   const found = new Map<string, FoundFailure>();
   let runIndex = -1;
   let outOfTime = false;
+  let stopped = false;
   const timedConfig: RunConfig = { ...runConfig, timed: true };
   let runsMade = 0;
   // The time between two runs is fast-check making the next one (generating it or a shrink of it).
@@ -155,6 +158,7 @@ export function search(config: SearchConfig): SearchResult {
     runIndex++;
     // Past the deadline every remaining run "passes" unrun: fast-check's own time limit cannot
     // see an injected clock, and a run cut off here is never counted.
+    if (stopped) return true;
     if (outOfTime || (config.deadline !== undefined && now() >= config.deadline)) {
       outOfTime = true;
       return true;
@@ -180,6 +184,7 @@ export function search(config: SearchConfig): SearchResult {
     config.onFinding?.(failure, stats);
     const known = findingById(failure.identity.id);
     if (known !== undefined && !setAside.includes(known)) setAside.push(known);
+    if (config.stopAtFirstFinding === true) stopped = true;
     return true;
   });
   // On the real clock fast-check also stops generating at the deadline (not only running), so a

@@ -342,7 +342,9 @@ describe('sharding and merge', () => {
     for (const finding of merged.findings) expect(existsSync(join(out, finding.counterexample)), finding.counterexample).toBe(true);
     for (const file of ['summary.md', 'junit.xml', 'report.html']) expect(existsSync(join(out, file)), file).toBe(true);
     expect(ran.status).toBe(merged.verdict.exitCode);
-    expect(ran.stdout).toContain(`merged 2 shards into ${out}: ${merged.findings.length} findings`);
+    expect(ran.stdout).toContain(`merged 2 shards into ${out}: ${merged.verdict.headline}`);
+    expect(merged.replayCommand).not.toContain("--shard");
+    expect(merged.scopes[0]?.plannedRuns).toBe(300);
   });
 
   it('shards of a campaign without findings split the runs exactly', () => {

@@ -22,6 +22,8 @@ const STRICT: Partial<ModelPolicy> = { allocation: 'strict' };
 
 export function campaign(allocator: string, profile: BuildProfile, scope: Scope, numRuns: number, policy: Partial<ModelPolicy> = {}): ScopeResult {
   const [result] = runCampaign({
+    // Mutation testing asks whether the suite fails at all: a mutant is killed by its first finding.
+    stopAtFirstFinding: allocator === 'corrected',
     scopes: [scope],
     seed: SEED,
     numRuns: () => numRuns,
