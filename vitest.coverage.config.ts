@@ -1,6 +1,7 @@
 // Code coverage of the allocator code, the corrected allocator and the model by the property suite
 // alone (no unit tests): `npm run coverage`, part of `npm test`. Every line, branch, function and
 // statement must be reached, file by file. See docs/mutation.md (Coverage).
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -13,6 +14,7 @@ export const PROPERTY_SUITE = ['test/properties/suite.test.ts', 'test/properties
 export default defineConfig({
   test: {
     include: PROPERTY_SUITE,
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 300_000,
     hookTimeout: 300_000,
     coverage: {

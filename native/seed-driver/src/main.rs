@@ -19,6 +19,7 @@ const SERVER_STACK: usize = 64 * 1024 * 1024;
 
 fn main() {
     protocol::install_panic_hook();
+    exit_when_orphaned();
     let server = std::thread::Builder::new()
         .name("framecheck-server".into())
         .stack_size(SERVER_STACK)
@@ -29,6 +30,18 @@ fn main() {
         Err(_) => 101,
     };
     std::process::exit(code);
+}
+
+/// A step of the seed can spin for hours (it walks every frame a request names): if framecheck dies
+/// meanwhile, nobody reads the answer, so the driver ends itself once its parent is gone.
+fn exit_when_orphaned() {
+    let parent = std::os::unix::process::parent_id();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if std::os::unix::process::parent_id() != parent {
+            std::process::exit(1);
+        }
+    });
 }
 
 /// The request loop. Returns the exit status.
