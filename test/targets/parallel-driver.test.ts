@@ -254,7 +254,7 @@ describe.skipIf(skip)(`parallel requests on the Rust seed driver${skip ? ` (skip
 
   it('runs the prefix before the threads, times each call from one origin, and overlaps the threads', () => {
     const program: Program = { prefix: [INIT_A, 'allocate_frame', 'allocate_frame'], threads: repeat(8, repeat(30, 'allocate_frame')) };
-    const answers = ask(seed, Array.from({ length: 10 }, (_, i) => encode(String(i), program)));
+    const answers = ask(seed, Array.from({ length: 40 }, (_, i) => encode(String(i), program)));
     let overlapping = 0;
     for (const answer of answers) {
       const records = history(answer, program);
