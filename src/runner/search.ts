@@ -156,9 +156,9 @@ export function search(config: SearchConfig): SearchResult {
 
   const property = fc.property(generatedRun(config.scope), (run) => {
     runIndex++;
+    if (stopped) return true;
     // Past the deadline every remaining run "passes" unrun: fast-check's own time limit cannot
     // see an injected clock, and a run cut off here is never counted.
-    if (stopped) return true;
     if (outOfTime || (config.deadline !== undefined && now() >= config.deadline)) {
       outOfTime = true;
       return true;
@@ -192,7 +192,7 @@ export function search(config: SearchConfig): SearchResult {
   const stopGenerating = config.deadline !== undefined && config.now === undefined ? { interruptAfterTimeLimit: Math.max(1, config.deadline - Date.now()), markInterruptAsFailure: false } : {};
   const details = fc.check(property, { seed: config.seed, numRuns: config.numRuns, ...stopGenerating });
   if (details.interrupted) outOfTime = true;
-  return { stats, failures: [...new Set(found.values())], interrupted: outOfTime && stats.runs < config.numRuns };
+  return { stats, failures: [...found.values()], interrupted: outOfTime && stats.runs < config.numRuns };
 }
 
 /**
