@@ -337,8 +337,11 @@ describe('sharding and merge', () => {
     expect(merged.scopes[0]?.statistics.generatedRuns).toBe(sum('runs'));
     expect(merged.shard).toBeNull();
     expect(merged.seed).toBe('5');
-    const ids = new Set(shards.flatMap((shard) => shard.report.findings.map((finding) => finding.id)));
-    expect(new Set(merged.findings.map((finding) => finding.id))).toEqual(ids);
+    // Every finding of every shard, by name, signature and scope: one name failing two ways in two shards is two findings.
+    const keyOf = (finding: { id: string; signature: string; scope: string }): string => `${finding.id} ${finding.signature} ${finding.scope}`;
+    const keys = new Set(shards.flatMap((shard) => shard.report.findings.map(keyOf)));
+    expect(new Set(merged.findings.map(keyOf))).toEqual(keys);
+    expect(merged.findings).toHaveLength(keys.size);
     for (const finding of merged.findings) expect(existsSync(join(out, finding.counterexample)), finding.counterexample).toBe(true);
     for (const file of ['summary.md', 'junit.xml', 'report.html']) expect(existsSync(join(out, file)), file).toBe(true);
     expect(ran.status).toBe(merged.verdict.exitCode);
