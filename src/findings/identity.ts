@@ -47,27 +47,18 @@ export function divergenceOf(signature: string): string {
 
 /**
  * The port names the seed expression that overflowed, `attempt to add with overflow (FrameAllocator::init:
- * region.base + region.length)`; a native driver reports Rust's message alone. A panic without its
- * expression matches a catalogued panic by the message alone.
+ * region.base + region.length)`; a native driver reports Rust's message alone. A signature or a
+ * divergence as any target can show it: the panic without its expression.
  */
-const withoutExpression = (divergence: string): string => divergence.replace(/^(never-panics: panic: [^(]*?) \(.*\)$/, '$1');
+export const withoutPanicExpression = (text: string): string => text.replace(/^(never-panics(?: @ [^:]+)?: panic: [^(]*?) \(.*\)$/, '$1');
 
-/** A signature as any target can show it: a panic without the expression only the port can name. */
-export const withoutPanicExpression = (signature: string): string => signature.replace(/^(never-panics @ [^:]+: panic: [^(]*?) \(.*\)$/, '$1');
+/** `a` is `b`, or `b` with the panic expression that only the port can name. */
+const sameOrNamedBy = (a: string, b: string): boolean => a === b || withoutPanicExpression(b) === a;
 
 /** Two signatures of one failure: equal, or the same panic where one side could not name the expression. */
-export function sameFailure(a: string, b: string): boolean {
-  if (a === b) return true;
-  const [da, db] = [divergenceOf(a), divergenceOf(b)];
-  return methodPart(a) === methodPart(b) && (withoutExpression(da) === db || withoutExpression(db) === da);
-}
+export const sameFailure = (a: string, b: string): boolean => sameOrNamedBy(a, b) || sameOrNamedBy(b, a);
 
-const methodPart = (signature: string): string => signature.slice(0, signature.indexOf(': '));
-
-function matches(finding: KnownFinding, divergence: string): boolean {
-  if (finding.divergences.includes(divergence)) return true;
-  return withoutExpression(divergence) === divergence && finding.divergences.some((known) => withoutExpression(known) === divergence);
-}
+const matches = (finding: KnownFinding, divergence: string): boolean => finding.divergences.some((known) => sameOrNamedBy(divergence, known));
 
 /** A short, stable hash of a signature (FNV-1a, 32 bits): new findings' ids. */
 export function signatureHash(text: string): string {
